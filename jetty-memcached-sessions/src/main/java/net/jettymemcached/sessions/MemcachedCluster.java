@@ -1,0 +1,186 @@
+package net.jettymemcached.sessions;
+
+import net.jettymemcached.sessions.codec.JavaAttributeCodec;
+import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.id.SessionIdFormat;
+import net.jettymemcached.sessions.memcached.MemcachedAccess;
+import net.jettymemcached.sessions.memcached.NodeClients;
+import net.jettymemcached.sessions.node.NodeHealth;
+import net.jettymemcached.sessions.node.NodeList;
+import net.jettymemcached.sessions.node.NodeSelector;
+import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import net.jettymemcached.sessions.store.AsyncSessionWriter;
+import net.jettymemcached.sessions.store.SessionReplicas;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server-wide memcached side shared by the id manager and every context's store: the node list, the clients,
+ * liveness, the asynchronous writer and the counters.
+ * <p>
+ * Its users start and stop at different times (contexts restart, the id manager lives as long as the server), so it
+ * is reference counted: the first {@link #acquire()} connects, the last {@link #release()} flushes and disconnects.
+ */
+@ManagedObject("memcached sessions: nodes and counters")
+public class MemcachedCluster
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MemcachedCluster.class);
+
+    private final MemcachedSessionsConfig config;
+    private final NodeList nodes;
+    private final SessionIdFormat idFormat;
+    private final MemcachedSessionStatistics statistics = new MemcachedSessionStatistics();
+    private final SessionEnvelope envelope = new SessionEnvelope(new JavaAttributeCodec());
+    private int users;
+    private volatile NodeClients clients;
+    private volatile NodeHealth health;
+    private volatile NodeSelector selector;
+    private volatile SessionReplicas replicas;
+    private volatile AsyncSessionWriter writer;
+
+    public MemcachedCluster(MemcachedSessionsConfig config)
+    {
+        this.config = config.validate();
+        this.nodes = config.nodeList();
+        this.idFormat = new SessionIdFormat(nodes);
+    }
+
+    /** Connects on first use. */
+    public synchronized void acquire() throws Exception
+    {
+        if (users++ > 0)
+            return;
+        try
+        {
+            clients = new NodeClients(nodes, config.getOperationTimeoutMillis(), config.getProtocol(), config.getUsername(), config.getPassword());
+            health = new NodeHealth(nodes, clients::probe, config.getNodeProbeIntervalMillis());
+            health.start();
+            selector = new NodeSelector(nodes, health);
+            replicas = new SessionReplicas(new MemcachedAccess(clients, health), selector, statistics);
+            writer = new AsyncSessionWriter(statistics, config.getAsyncQueueCapacity());
+            writer.start();
+            LOG.info("memcached sessions: nodes {}, live {}, {}", nodes, health.getLiveNodes(), config.isSticky() ? "sticky" : "non-sticky");
+        }
+        catch (Exception x)
+        {
+            users = 0;
+            shutdown();
+            throw x;
+        }
+    }
+
+    /** Flushes pending writes and disconnects after the last user. */
+    public synchronized void release()
+    {
+        if (users == 0 || --users > 0)
+            return;
+        shutdown();
+    }
+
+    private void shutdown()
+    {
+        stopQuietly(writer);
+        stopQuietly(health);
+        if (clients != null)
+            clients.close();
+        writer = null;
+        health = null;
+        clients = null;
+        selector = null;
+        replicas = null;
+    }
+
+    private static void stopQuietly(org.eclipse.jetty.util.component.LifeCycle lifeCycle)
+    {
+        try
+        {
+            if (lifeCycle != null)
+                lifeCycle.stop();
+        }
+        catch (Exception x)
+        {
+            LOG.warn("stopping {} failed: {}", lifeCycle, x.toString());
+        }
+    }
+
+    public MemcachedSessionsConfig config()
+    {
+        return config;
+    }
+
+    public NodeList nodes()
+    {
+        return nodes;
+    }
+
+    public SessionIdFormat idFormat()
+    {
+        return idFormat;
+    }
+
+    public SessionEnvelope envelope()
+    {
+        return envelope;
+    }
+
+    @ManagedAttribute("Counters")
+    public MemcachedSessionStatistics statistics()
+    {
+        return statistics;
+    }
+
+    public NodeSelector selector()
+    {
+        return running(selector);
+    }
+
+    public NodeHealth health()
+    {
+        return running(health);
+    }
+
+    public SessionReplicas replicas()
+    {
+        return running(replicas);
+    }
+
+    public AsyncSessionWriter writer()
+    {
+        return running(writer);
+    }
+
+    public synchronized boolean isConnected()
+    {
+        return users > 0;
+    }
+
+    private <T> T running(T part)
+    {
+        if (part == null)
+            throw new IllegalStateException("memcached sessions are not started");
+        return part;
+    }
+
+    @ManagedAttribute("Configured nodes")
+    public String getNodes()
+    {
+        return nodes.toString();
+    }
+
+    @ManagedAttribute("Live nodes")
+    public String getLiveNodes()
+    {
+        NodeHealth h = health;
+        return h == null ? "" : h.getLiveNodes();
+    }
+
+    @ManagedAttribute("Nodes that are down")
+    public String getDownNodes()
+    {
+        NodeHealth h = health;
+        return h == null ? "" : h.getDownNodes();
+    }
+}

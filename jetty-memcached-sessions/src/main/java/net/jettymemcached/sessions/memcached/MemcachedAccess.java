@@ -1,0 +1,81 @@
+package net.jettymemcached.sessions.memcached;
+
+import net.jettymemcached.sessions.node.MemcachedNode;
+import net.jettymemcached.sessions.node.NodeHealth;
+
+/**
+ * Memcached operations addressed to a node, aware of liveness: an operation on a node known to be down fails at once
+ * without network traffic, and an operation that finds a node unavailable marks it down.
+ */
+public final class MemcachedAccess
+{
+    private final NodeClients clients;
+    private final NodeHealth health;
+
+    public MemcachedAccess(NodeClients clients, NodeHealth health)
+    {
+        this.clients = clients;
+        this.health = health;
+    }
+
+    public byte[] get(MemcachedNode node, String key) throws NodeUnavailableException
+    {
+        try
+        {
+            return live(node).get(key);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    public void set(MemcachedNode node, String key, int ttl, byte[] value) throws MemcachedAccessException
+    {
+        try
+        {
+            live(node).set(key, ttl, value);
+        }
+        catch (NodeUnavailableException x)
+        {
+            failed(node, x);
+        }
+    }
+
+    public boolean add(MemcachedNode node, String key, int ttl, byte[] value) throws MemcachedAccessException
+    {
+        try
+        {
+            return live(node).add(key, ttl, value);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    public boolean delete(MemcachedNode node, String key) throws NodeUnavailableException
+    {
+        try
+        {
+            return live(node).delete(key);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    private NodeClient live(MemcachedNode node) throws NodeUnavailableException
+    {
+        if (!health.isLive(node.id()))
+            throw new NodeUnavailableException("memcached node " + node + " is down");
+        return clients.client(node);
+    }
+
+    private <T> T failed(MemcachedNode node, NodeUnavailableException x) throws NodeUnavailableException
+    {
+        health.markDown(node.id(), x.getMessage());
+        throw x;
+    }
+}

@@ -1,0 +1,37 @@
+package net.jettymemcached.sessions.node;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One configured memcached server: the id that session ids carry, and where it listens.
+ *
+ * @param id   the node id as written in session ids ({@code [A-Za-z0-9_]+}), or {@code ""} for the single anonymous node
+ * @param host host name or IP literal (IPv6 without brackets)
+ * @param port TCP port
+ */
+public record MemcachedNode(String id, String host, int port)
+{
+    public MemcachedNode
+    {
+        Objects.requireNonNull(id);
+        Objects.requireNonNull(host);
+    }
+
+    public InetSocketAddress socketAddress()
+    {
+        return new InetSocketAddress(host, port);
+    }
+
+    /** {@code host:port}, with IPv6 literals in brackets. */
+    public String hostAndPort()
+    {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString()
+    {
+        return id.isEmpty() ? hostAndPort() : id + " (" + hostAndPort() + ")";
+    }
+}

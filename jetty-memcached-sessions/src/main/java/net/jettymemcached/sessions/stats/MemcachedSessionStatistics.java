@@ -1,0 +1,90 @@
+package net.jettymemcached.sessions.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.ManagedOperation;
+
+/**
+ * Counters shared by every context of a server. They are what an operator (over JMX) and the tests look at to see
+ * that failures are noticed rather than hidden.
+ */
+@ManagedObject("memcached session counters")
+public class MemcachedSessionStatistics
+{
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder backupLoads = new LongAdder();
+    private final LongAdder primaryRestores = new LongAdder();
+    private final LongAdder relocations = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder writeFailures = new LongAdder();
+    private final LongAdder backupWriteFailures = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder unreadableSessions = new LongAdder();
+    private final LongAdder rejectedIds = new LongAdder();
+    private final LongAdder asyncWritesSuperseded = new LongAdder();
+
+    public void loaded() { loads.increment(); }
+    public void loadedFromBackup() { backupLoads.increment(); }
+    public void restoredPrimary() { primaryRestores.increment(); }
+    public void relocated() { relocations.increment(); }
+    public void written(int bytes) { writes.increment(); bytesWritten.add(bytes); }
+    public void writeFailed() { writeFailures.increment(); }
+    public void backupWriteFailed() { backupWriteFailures.increment(); }
+    public void unreadable() { unreadableSessions.increment(); }
+    public void rejectedId() { rejectedIds.increment(); }
+    public void asyncWriteSuperseded() { asyncWritesSuperseded.increment(); }
+
+    @ManagedAttribute("Sessions loaded from memcached")
+    public long getLoads() { return loads.sum(); }
+
+    @ManagedAttribute("Sessions loaded from their backup copy")
+    public long getBackupLoads() { return backupLoads.sum(); }
+
+    @ManagedAttribute("Empty primaries (restarted node) restored from the backup")
+    public long getPrimaryRestores() { return primaryRestores.sum(); }
+
+    @ManagedAttribute("Sessions moved to another node because theirs died")
+    public long getRelocations() { return relocations.sum(); }
+
+    @ManagedAttribute("Session writes (primary and backup counted once)")
+    public long getWrites() { return writes.sum(); }
+
+    @ManagedAttribute("Session writes that reached no node")
+    public long getWriteFailures() { return writeFailures.sum(); }
+
+    @ManagedAttribute("Backup copies that could not be written")
+    public long getBackupWriteFailures() { return backupWriteFailures.sum(); }
+
+    @ManagedAttribute("Bytes sent in session values (primary and backup)")
+    public long getBytesWritten() { return bytesWritten.sum(); }
+
+    @ManagedAttribute("Stored sessions that could not be read and were discarded")
+    public long getUnreadableSessions() { return unreadableSessions.sum(); }
+
+    @ManagedAttribute("Malformed or forged session ids refused without touching memcached")
+    public long getRejectedIds() { return rejectedIds.sum(); }
+
+    @ManagedAttribute("Queued asynchronous writes replaced by a newer write of the same session")
+    public long getAsyncWritesSuperseded() { return asyncWritesSuperseded.sum(); }
+
+    @ManagedOperation(value = "Reset all counters", impact = "ACTION")
+    public void reset()
+    {
+        for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
+            backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded})
+        {
+            adder.reset();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "loads=" + getLoads() + " backupLoads=" + getBackupLoads() + " restores=" + getPrimaryRestores() +
+            " relocations=" + getRelocations() + " writes=" + getWrites() + " writeFailures=" + getWriteFailures() +
+            " backupWriteFailures=" + getBackupWriteFailures() + " unreadable=" + getUnreadableSessions() +
+            " rejectedIds=" + getRejectedIds();
+    }
+}

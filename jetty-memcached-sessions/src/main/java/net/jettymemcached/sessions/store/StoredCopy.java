@@ -1,0 +1,13 @@
+package net.jettymemcached.sessions.store;
+
+/**
+ * A session value as found in memcached.
+ *
+ * @param value        the stored bytes
+ * @param fromBackup   true if the primary copy was missing and this is the {@code bak:} copy
+ * @param primaryEmpty true if the primary node answered but had no value (it restarted): the backup should be
+ *                     copied back to it
+ */
+public record StoredCopy(byte[] value, boolean fromBackup, boolean primaryEmpty)
+{
+}
