@@ -1,0 +1,79 @@
+package net.jettymemcached.sessions.http;
+
+import java.net.URI;
+import java.util.function.Consumer;
+
+import net.jettymemcached.sessions.MemcachedCluster;
+import net.jettymemcached.sessions.MemcachedSessions;
+import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** One embedded Jetty ("worker") with the test servlet at {@code /app/*} and memcached sessions installed. */
+public final class JettyNode implements AutoCloseable
+{
+    private final Server server;
+    private final ServerConnector connector;
+    private final MemcachedSessionIdManager idManager;
+
+    private JettyNode(Server server, ServerConnector connector, MemcachedSessionIdManager idManager)
+    {
+        this.server = server;
+        this.connector = connector;
+        this.idManager = idManager;
+    }
+
+    public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings) throws Exception
+    {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setNodes(nodes);
+        config.setBackupAsync(false);
+        config.setNodeProbeIntervalMillis(200);
+        config.setOperationTimeoutMillis(1000);
+        settings.accept(config);
+        MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);
+        idManager.setWorkerName(worker);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new SessionServlet(worker)), "/app/*");
+        server.setHandler(context);
+        server.start();
+        return new JettyNode(server, connector, idManager);
+    }
+
+    public URI uri(String pathAndQuery)
+    {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + pathAndQuery);
+    }
+
+    public int port()
+    {
+        return connector.getLocalPort();
+    }
+
+    public MemcachedCluster cluster()
+    {
+        return idManager.getCluster();
+    }
+
+    public Server server()
+    {
+        return server;
+    }
+
+    @Override
+    public void close() throws Exception
+    {
+        server.stop();
+    }
+}
