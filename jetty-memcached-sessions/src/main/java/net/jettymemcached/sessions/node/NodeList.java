@@ -173,9 +173,10 @@ public final class NodeList
      */
     public List<MemcachedNode> after(String id)
     {
-        int index = nodes.indexOf(byId.get(id));
-        if (index < 0 || isAnonymous())
+        MemcachedNode node = byId.get(id);
+        if (node == null || isAnonymous())
             return List.of();
+        int index = nodes.indexOf(node);
         List<MemcachedNode> result = new ArrayList<>(nodes.size());
         for (int i = 1; i < nodes.size(); i++)
             result.add(nodes.get((index + i) % nodes.size()));

@@ -14,7 +14,7 @@ import java.util.HexFormat;
  * </pre>
  * {@code context} is Jetty's canonical context path ({@code /shop} → {@code _shop}, {@code /} → {@code _}) and
  * {@code vhost} the context's first virtual host ({@code 0.0.0.0} when none). Characters outside
- * {@code [A-Za-z0-9._~-]} are percent-encoded, so keys are ASCII without spaces or control characters. When the
+ * {@code [A-Za-z0-9._~-]} are percent-encoded, and so is {@code _} in the vhost, so keys are ASCII without spaces or control characters. When the
  * longest key would pass memcached's 250 bytes, {@code <context>_<vhost>} is replaced by {@code #} and 32 hex digits
  * of its SHA-256.
  */
@@ -30,7 +30,8 @@ public final class SessionKeys
 
     public SessionKeys(String keyPrefix, String canonicalContextPath, String vhost)
     {
-        String readable = escape(canonicalContextPath) + "_" + escape(vhost) + "_";
+        // The vhost is escaped with '_' too, so the last two '_' always delimit it: no two contexts share a scope.
+        String readable = escape(canonicalContextPath, "") + "_" + escape(vhost, "_") + "_";
         int longest = LOCK_PREFIX.length() + keyPrefix.length() + readable.length() + MAX_ID_LENGTH;
         this.scope = keyPrefix + (longest <= MAX_KEY_LENGTH ? readable : "#" + sha256Hex(readable).substring(0, 32) + "_");
     }
@@ -56,7 +57,7 @@ public final class SessionKeys
         return scope;
     }
 
-    static String escape(String value)
+    static String escape(String value, String alsoEscaped)
     {
         if (value == null)
             return "";
@@ -64,7 +65,8 @@ public final class SessionKeys
         for (byte b : value.getBytes(StandardCharsets.UTF_8))
         {
             char c = (char)(b & 0xFF);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '~' || c == '-')
+            boolean safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '~' || c == '-';
+            if (safe && alsoEscaped.indexOf(c) < 0)
                 out.append(c);
             else
                 out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16))).append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));

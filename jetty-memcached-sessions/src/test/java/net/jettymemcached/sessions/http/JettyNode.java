@@ -9,6 +9,8 @@ import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -28,8 +30,15 @@ public final class JettyNode implements AutoCloseable
 
     public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings) throws Exception
     {
+        return start(worker, nodes, settings, http -> {});
+    }
+
+    public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings, Consumer<HttpConfiguration> http) throws Exception
+    {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        http.accept(httpConfig);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
