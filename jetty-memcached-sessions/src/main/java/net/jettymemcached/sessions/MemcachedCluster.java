@@ -56,7 +56,7 @@ public class MemcachedCluster
         try
         {
             clients = new NodeClients(nodes, config.getOperationTimeoutMillis(), config.getProtocol(), config.getUsername(), config.getPassword());
-            health = new NodeHealth(nodes, clients::probe, config.getNodeProbeIntervalMillis());
+            health = new NodeHealth(nodes, clients::probe, config.getNodeProbeIntervalMillis(), config.getOperationTimeoutMillis());
             health.start();
             selector = new NodeSelector(nodes, health);
             replicas = new SessionReplicas(new MemcachedAccess(clients, health), selector, statistics);

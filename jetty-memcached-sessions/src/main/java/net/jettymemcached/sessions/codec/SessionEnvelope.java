@@ -89,7 +89,7 @@ public final class SessionEnvelope
                 throw new UnreadableEnvelopeException("value belongs to session " + id + " of context " + contextPath);
             target.setVhost(vhost);
             String lastNode = in.readUTF();
-            target.setLastNode(lastNode.isEmpty() ? null : lastNode);
+            target.setLastNode(lastNode);
             target.setCreated(in.readLong());
             target.setAccessed(in.readLong());
             target.setLastAccessed(in.readLong());

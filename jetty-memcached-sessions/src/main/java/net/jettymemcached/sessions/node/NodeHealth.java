@@ -27,14 +27,16 @@ public class NodeHealth extends AbstractLifeCycle
     private final NodeList nodes;
     private final NodeProbe probe;
     private final long probeIntervalMs;
+    private final long startupWaitMs;
     private final Map<String, AtomicBoolean> live = new ConcurrentHashMap<>();
     private ScheduledExecutorService prober;
 
-    public NodeHealth(NodeList nodes, NodeProbe probe, long probeIntervalMs)
+    public NodeHealth(NodeList nodes, NodeProbe probe, long probeIntervalMs, long startupWaitMs)
     {
         this.nodes = nodes;
         this.probe = probe;
         this.probeIntervalMs = probeIntervalMs;
+        this.startupWaitMs = startupWaitMs;
         for (MemcachedNode node : nodes.nodes())
             live.put(node.id(), new AtomicBoolean(false));
     }
@@ -42,7 +44,7 @@ public class NodeHealth extends AbstractLifeCycle
     @Override
     protected void doStart() throws Exception
     {
-        probeAll();
+        awaitConnections();
         for (MemcachedNode node : nodes.nodes())
         {
             if (!isLive(node.id()))
@@ -65,6 +67,19 @@ public class NodeHealth extends AbstractLifeCycle
         prober.awaitTermination(5, TimeUnit.SECONDS);
         prober = null;
         super.doStop();
+    }
+
+    /** Connections open asynchronously: give every node up to the start-up wait to answer its first probe. */
+    private void awaitConnections() throws InterruptedException
+    {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startupWaitMs);
+        for (MemcachedNode node : nodes.nodes())
+        {
+            while (!probe.probe(node) && System.nanoTime() < deadline)
+                Thread.sleep(10);
+            if (probe.probe(node))
+                markUp(node.id());
+        }
     }
 
     private void probeAllQuietly()

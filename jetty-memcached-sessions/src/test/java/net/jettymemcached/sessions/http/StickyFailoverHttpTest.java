@@ -235,9 +235,13 @@ class StickyFailoverHttpTest
         awaitLive(w1, first.nodeId(), true);
         SessionClient.Reply reply = browser.get(w1, "/app/get");
         assertEquals("6", reply.value("counter"));
+        // An unchanged session is written when the request completes, which may be just after the response.
+        long deadline = System.currentTimeMillis() + 3000;
         try (MemcachedTextClient onNode = MemcachedTextClient.of(first))
         {
-            assertTrue(onNode.contains(key(clusterId(cookie))), onNode.keys().toString());
+            while (!onNode.contains(key(clusterId(cookie))) && System.currentTimeMillis() < deadline)
+                Thread.sleep(20);
+            assertTrue(onNode.contains(key(clusterId(cookie))), onNode.keys() + " " + w1.cluster().statistics());
         }
     }
 
