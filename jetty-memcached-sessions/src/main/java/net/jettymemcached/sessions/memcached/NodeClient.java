@@ -24,9 +24,9 @@ public class NodeClient implements AutoCloseable
 {
     static
     {
-        // spymemcached logs through its own stderr logger unless told otherwise.
+        // spymemcached logs through its own stderr logger unless told otherwise; ours avoids reconnect floods.
         if (System.getProperty("net.spy.log.LoggerImpl") == null)
-            System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+            System.setProperty("net.spy.log.LoggerImpl", SpyLogger.class.getName());
     }
 
     private static final String PROBE_KEY = "jms:probe";

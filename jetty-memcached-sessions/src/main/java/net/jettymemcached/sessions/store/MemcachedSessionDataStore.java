@@ -103,7 +103,19 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         StoredCopy copy = cluster.replicas().read(sessionId, key, keys.backup(id));
         if (copy == null)
             return null;
-        SessionData data = decode(id, copy.value());
+        SessionData data;
+        try
+        {
+            data = decode(id, copy.value());
+        }
+        catch (UnreadableSessionDataException x)
+        {
+            // A damaged primary copy is not the end of the session while its backup is intact.
+            copy = copy.fromBackup() ? null : cluster.replicas().readBackup(sessionId, keys.backup(id));
+            if (copy == null)
+                throw x;
+            data = decode(id, copy.value());
+        }
         cluster.statistics().loaded();
         if (copy.primaryEmpty())
             cluster.replicas().restorePrimary(sessionId, key, Ttl.forSession(data, System.currentTimeMillis(), getSavePeriodSec()), copy.value());

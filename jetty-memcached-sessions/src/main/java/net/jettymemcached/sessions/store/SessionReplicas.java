@@ -66,17 +66,43 @@ public final class SessionReplicas
         {
             unavailable = x;
         }
-        boolean anyBackupAnswered = false;
+        BackupRead backup = readBackup(primary, backupKey);
+        if (backup.value() != null)
+            return new StoredCopy(backup.value(), true, primaryAnswered);
+        boolean anyBackupAnswered = backup.answered();
+        if (backup.unavailable() != null)
+            unavailable = backup.unavailable();
+        if (!primaryAnswered && !anyBackupAnswered && unavailable != null)
+            throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered (" + unavailable.getMessage() + ")");
+        return null;
+    }
+
+    /** @return the backup copy of a session whose primary copy could not be used, or null */
+    public StoredCopy readBackup(SessionId id, String backupKey)
+    {
+        byte[] value = readBackup(primaryOf(id), backupKey).value();
+        return value == null ? null : new StoredCopy(value, true, true);
+    }
+
+    private record BackupRead(byte[] value, boolean answered, NodeUnavailableException unavailable)
+    {
+    }
+
+    /** The backup lives on the first live node after the primary, or further on if that one died meanwhile. */
+    private BackupRead readBackup(MemcachedNode primary, String backupKey)
+    {
+        boolean answered = false;
+        NodeUnavailableException unavailable = null;
         for (MemcachedNode node : selector.liveAfter(primary.id()))
         {
             try
             {
                 byte[] value = access.get(node, backupKey);
-                anyBackupAnswered = true;
+                answered = true;
                 if (value != null)
                 {
                     stats.loadedFromBackup();
-                    return new StoredCopy(value, true, primaryAnswered);
+                    return new BackupRead(value, true, null);
                 }
             }
             catch (NodeUnavailableException x)
@@ -84,9 +110,7 @@ public final class SessionReplicas
                 unavailable = x;
             }
         }
-        if (!primaryAnswered && !anyBackupAnswered && unavailable != null)
-            throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered (" + unavailable.getMessage() + ")");
-        return null;
+        return new BackupRead(null, answered, unavailable);
     }
 
     /**

@@ -5,8 +5,8 @@ package net.jettymemcached.sessions.store;
  *
  * @param value        the stored bytes
  * @param fromBackup   true if the primary copy was missing and this is the {@code bak:} copy
- * @param primaryEmpty true if the primary node answered but had no value (it restarted): the backup should be
- *                     copied back to it
+ * @param primaryEmpty true if the primary node answered but had no usable value (it restarted, or its copy is
+ *                     damaged): the backup should be copied back to it
  */
 public record StoredCopy(byte[] value, boolean fromBackup, boolean primaryEmpty)
 {
