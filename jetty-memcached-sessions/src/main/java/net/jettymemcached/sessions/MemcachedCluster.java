@@ -1,9 +1,15 @@
 package net.jettymemcached.sessions;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.SessionIdFormat;
+import net.jettymemcached.sessions.lock.RequestOutcomes;
+import net.jettymemcached.sessions.lock.SessionLocks;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.NodeClients;
 import net.jettymemcached.sessions.node.NodeHealth;
@@ -11,6 +17,7 @@ import net.jettymemcached.sessions.node.NodeList;
 import net.jettymemcached.sessions.node.NodeSelector;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 import net.jettymemcached.sessions.store.AsyncSessionWriter;
+import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import net.jettymemcached.sessions.store.SessionReplicas;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -40,6 +47,9 @@ public class MemcachedCluster
     private volatile NodeSelector selector;
     private volatile SessionReplicas replicas;
     private volatile AsyncSessionWriter writer;
+    private volatile SessionLocks locks;
+    private final RequestOutcomes outcomes = new RequestOutcomes();
+    private final Set<MemcachedSessionDataStore> stores = new CopyOnWriteArraySet<>();
 
     public MemcachedCluster(MemcachedSessionsConfig config)
     {
@@ -59,7 +69,9 @@ public class MemcachedCluster
             health = new NodeHealth(nodes, clients::probe, config.getNodeProbeIntervalMillis(), config.getOperationTimeoutMillis());
             health.start();
             selector = new NodeSelector(nodes, health);
-            replicas = new SessionReplicas(new MemcachedAccess(clients, health), selector, statistics);
+            MemcachedAccess access = new MemcachedAccess(clients, health);
+            replicas = new SessionReplicas(access, selector, statistics);
+            locks = new SessionLocks(access, nodes, config.getLockExpirationSeconds(), config.getLockTimeoutMillis(), statistics);
             writer = new AsyncSessionWriter(statistics, config.getAsyncQueueCapacity());
             writer.start();
             LOG.info("memcached sessions: nodes {}, live {}, {}", nodes, health.getLiveNodes(), config.isSticky() ? "sticky" : "non-sticky");
@@ -91,6 +103,7 @@ public class MemcachedCluster
         clients = null;
         selector = null;
         replicas = null;
+        locks = null;
     }
 
     private static void stopQuietly(org.eclipse.jetty.util.component.LifeCycle lifeCycle)
@@ -150,6 +163,32 @@ public class MemcachedCluster
     public AsyncSessionWriter writer()
     {
         return running(writer);
+    }
+
+    public SessionLocks locks()
+    {
+        return running(locks);
+    }
+
+    public RequestOutcomes outcomes()
+    {
+        return outcomes;
+    }
+
+    /** The running stores, one per context: the request handler finds a request's context among them. */
+    public Collection<MemcachedSessionDataStore> stores()
+    {
+        return stores;
+    }
+
+    public void register(MemcachedSessionDataStore store)
+    {
+        stores.add(store);
+    }
+
+    public void unregister(MemcachedSessionDataStore store)
+    {
+        stores.remove(store);
     }
 
     public synchronized boolean isConnected()

@@ -1,13 +1,14 @@
 package net.jettymemcached.sessions;
 
+import net.jettymemcached.sessions.cache.NonStickySessionCacheFactory;
 import net.jettymemcached.sessions.cache.StickySessionCacheFactory;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
+import net.jettymemcached.sessions.lock.SessionRequestHandler;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStoreFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.session.AbstractSessionCacheFactory;
 import org.eclipse.jetty.session.HouseKeeper;
-import org.eclipse.jetty.session.NullSessionCacheFactory;
 import org.eclipse.jetty.session.SessionCacheFactory;
 import org.eclipse.jetty.session.SessionDataStoreFactory;
 import org.eclipse.jetty.session.SessionIdManager;
@@ -15,7 +16,9 @@ import org.eclipse.jetty.session.SessionIdManager;
 /**
  * Wires memcached sessions into a server: the shared {@link MemcachedCluster}, the id manager (replacing the one
  * Jetty's {@code sessions} module made, keeping its worker name and scavenge interval), the store factory and the
- * session cache factory for the chosen mode. Used by the module's XML and by embedded servers alike.
+ * session cache factory for the chosen mode, and the {@link SessionRequestHandler} in front of the server's handlers
+ * (ignored paths, locking). Call it after the server's handler is set. Used by the module's XML and by embedded
+ * servers alike.
  */
 public final class MemcachedSessions
 {
@@ -52,10 +55,12 @@ public final class MemcachedSessions
         server.addBean(storeFactory);
 
         server.getBeans(SessionCacheFactory.class).forEach(server::removeBean);
-        AbstractSessionCacheFactory cacheFactory = config.isSticky() ? new StickySessionCacheFactory() : new NullSessionCacheFactory();
+        AbstractSessionCacheFactory cacheFactory = config.isSticky() ? new StickySessionCacheFactory() : new NonStickySessionCacheFactory();
         cacheFactory.setRemoveUnloadableSessions(true);
         cacheFactory.setFlushOnResponseCommit(true);
         server.addBean(cacheFactory);
+
+        server.insertHandler(new SessionRequestHandler(cluster, idManager));
         return idManager;
     }
 

@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.cache;
 
+import net.jettymemcached.sessions.lock.IgnoredRequest;
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionData;
@@ -16,6 +17,13 @@ public class StickySessionCache extends DefaultSessionCache
     public StickySessionCache(SessionManager manager)
     {
         super(manager);
+    }
+
+    /** Requests matching {@code ignorePattern} see no session: nothing is loaded, refreshed or written for them. */
+    @Override
+    public ManagedSession get(String id) throws Exception
+    {
+        return IgnoredRequest.isCurrent() ? null : super.get(id);
     }
 
     @Override

@@ -11,6 +11,7 @@ import net.jettymemcached.sessions.node.NodeList;
 public class MemcachedSessionsConfig
 {
     public static final String PREFIX = "jetty.session.memcached.";
+    public static final String DEFAULT_IGNORE_PATTERN = ".*\\.(ico|png|gif|jpg|jpeg|svg|css|js|woff2?)$";
 
     private String nodes = "n1:localhost:11211";
     private String failoverNodes = "";
@@ -23,6 +24,12 @@ public class MemcachedSessionsConfig
     private String password = "";
     private long nodeProbeIntervalMillis = 1000;
     private int asyncQueueCapacity = 10_000;
+    // Non-sticky mode: locking and requests that skip sessions.
+    private String lockingMode = "none";
+    private long lockTimeoutMillis = 2000;
+    private int lockExpirationSeconds = 30;
+    private String lockTimeoutAction = "proceed";
+    private String ignorePattern = DEFAULT_IGNORE_PATTERN;
 
     /** @return the parsed node list; throws {@link InvalidConfigurationException} for a bad value */
     public NodeList nodeList()
@@ -47,6 +54,7 @@ public class MemcachedSessionsConfig
             throw new InvalidConfigurationException(PREFIX + "username", username, "SASL authentication needs " + PREFIX + "protocol=binary");
         if (keyPrefix.length() > 64 || !keyPrefix.chars().allMatch(c -> c > 32 && c < 127))
             throw new InvalidConfigurationException(PREFIX + "keyPrefix", keyPrefix, "must be at most 64 printable ASCII characters without spaces");
+        validateRequestHandling();
         return this;
     }
 
@@ -82,4 +90,30 @@ public class MemcachedSessionsConfig
 
     public int getAsyncQueueCapacity() { return asyncQueueCapacity; }
     public void setAsyncQueueCapacity(int capacity) { this.asyncQueueCapacity = capacity; }
+
+    private void validateRequestHandling()
+    {
+        net.jettymemcached.sessions.lock.LockingMode.parse(lockingMode);
+        net.jettymemcached.sessions.lock.PathPattern.compile(PREFIX + "ignorePattern", ignorePattern);
+        if (lockTimeoutMillis < 0)
+            throw new InvalidConfigurationException(PREFIX + "lockTimeout.millis", String.valueOf(lockTimeoutMillis), "must not be negative");
+        if (lockExpirationSeconds <= 0)
+            throw new InvalidConfigurationException(PREFIX + "lockExpiration.seconds", String.valueOf(lockExpirationSeconds), "must be a positive number of seconds");
+        net.jettymemcached.sessions.lock.LockTimeoutAction.parse(lockTimeoutAction);
+    }
+
+    public String getLockingMode() { return lockingMode; }
+    public void setLockingMode(String lockingMode) { this.lockingMode = lockingMode == null ? "none" : lockingMode.trim(); }
+
+    public long getLockTimeoutMillis() { return lockTimeoutMillis; }
+    public void setLockTimeoutMillis(long millis) { this.lockTimeoutMillis = millis; }
+
+    public int getLockExpirationSeconds() { return lockExpirationSeconds; }
+    public void setLockExpirationSeconds(int seconds) { this.lockExpirationSeconds = seconds; }
+
+    public String getLockTimeoutAction() { return lockTimeoutAction; }
+    public void setLockTimeoutAction(String action) { this.lockTimeoutAction = action == null ? "proceed" : action.trim(); }
+
+    public String getIgnorePattern() { return ignorePattern; }
+    public void setIgnorePattern(String pattern) { this.ignorePattern = pattern == null ? "" : pattern; }
 }

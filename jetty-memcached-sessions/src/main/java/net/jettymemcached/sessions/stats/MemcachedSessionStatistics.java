@@ -24,6 +24,10 @@ public class MemcachedSessionStatistics
     private final LongAdder unreadableSessions = new LongAdder();
     private final LongAdder rejectedIds = new LongAdder();
     private final LongAdder asyncWritesSuperseded = new LongAdder();
+    private final LongAdder lockWaits = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder lockRejections = new LongAdder();
+    private final LongAdder lockTimeoutsProceeded = new LongAdder();
 
     public void loaded() { loads.increment(); }
     public void loadedFromBackup() { backupLoads.increment(); }
@@ -35,6 +39,10 @@ public class MemcachedSessionStatistics
     public void unreadable() { unreadableSessions.increment(); }
     public void rejectedId() { rejectedIds.increment(); }
     public void asyncWriteSuperseded() { asyncWritesSuperseded.increment(); }
+    public void lockWaited() { lockWaits.increment(); }
+    public void lockTimedOut() { lockTimeouts.increment(); }
+    public void lockRejected() { lockRejections.increment(); }
+    public void lockProceededUnlocked() { lockTimeoutsProceeded.increment(); }
 
     @ManagedAttribute("Sessions loaded from memcached")
     public long getLoads() { return loads.sum(); }
@@ -69,11 +77,24 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Queued asynchronous writes replaced by a newer write of the same session")
     public long getAsyncWritesSuperseded() { return asyncWritesSuperseded.sum(); }
 
+    @ManagedAttribute("Locks obtained only after waiting for another request")
+    public long getLockWaits() { return lockWaits.sum(); }
+
+    @ManagedAttribute("Locks not obtained within lockTimeout")
+    public long getLockTimeouts() { return lockTimeouts.sum(); }
+
+    @ManagedAttribute("Requests answered 503 after a lock timeout (lockTimeoutAction=reject)")
+    public long getLockRejections() { return lockRejections.sum(); }
+
+    @ManagedAttribute("Requests served without their lock after a lock timeout (lockTimeoutAction=proceed)")
+    public long getLockTimeoutsProceeded() { return lockTimeoutsProceeded.sum(); }
+
     @ManagedOperation(value = "Reset all counters", impact = "ACTION")
     public void reset()
     {
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
-            backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded})
+            backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
+            lockRejections, lockTimeoutsProceeded})
         {
             adder.reset();
         }

@@ -2,6 +2,8 @@ package net.jettymemcached.sessions.store;
 
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +50,47 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         super.doStart();
         keys = new SessionKeys(cluster.config().getKeyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
         cluster.acquire();
+        cluster.register(this);
     }
 
     @Override
     protected void doStop() throws Exception
     {
+        cluster.unregister(this);
         cluster.writer().flush(5000);
         cluster.release();
         super.doStop();
+    }
+
+    /** @return the context path of this store's context ({@code ""} for the root context) */
+    public String getContextPath()
+    {
+        String path = _context.getContext().getContextPath();
+        return path == null || path.equals("/") ? "" : path;
+    }
+
+    /** @return the name of the session cookie of this store's context */
+    public String getSessionCookieName()
+    {
+        return _context.getSessionManager().getSessionCookie();
+    }
+
+    /** @return true if a request for {@code path} on {@code host} is handled by this store's context */
+    public boolean serves(String path, String host)
+    {
+        String contextPath = getContextPath();
+        if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/")))
+            return false;
+        List<String> vhosts = _context.getContext().getVirtualHosts();
+        if (vhosts == null || vhosts.isEmpty())
+            return true;
+        for (String vhost : vhosts)
+        {
+            if (vhost.startsWith("@") || vhost.equalsIgnoreCase(host) ||
+                (vhost.startsWith("*.") && host != null && host.toLowerCase(Locale.ROOT).endsWith(vhost.substring(1).toLowerCase(Locale.ROOT))))
+                return true;
+        }
+        return false;
     }
 
     /** Writes are asynchronous only where memory holds the authoritative copy: sticky mode with backupAsync. */
@@ -207,7 +242,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         String key = keys.primary(id);
         unsaved.remove(id);
         cluster.writer().cancel(key, 2 * cluster.config().getOperationTimeoutMillis());
-        return cluster.replicas().delete(sessionId, key, keys.backup(id));
+        return cluster.replicas().delete(sessionId, key, keys.backup(id), keys.lock(id));
     }
 
     @Override

@@ -180,18 +180,19 @@ public final class SessionReplicas
     }
 
     /**
-     * Deletes every copy: the primary and the backup on any live node after it (the backup moves when a node dies).
-     * Never throws: a node that is down cannot serve the copy anyway, and its value expires.
+     * Deletes every copy: the primary and its lock, and the backup on any live node after it (the backup moves when a
+     * node dies). Never throws: a node that is down cannot serve the copy anyway, and its value expires.
      *
      * @return true if the primary copy existed and was deleted
      */
-    public boolean delete(SessionId id, String primaryKey, String backupKey)
+    public boolean delete(SessionId id, String primaryKey, String backupKey, String lockKey)
     {
         MemcachedNode primary = primaryOf(id);
         boolean deleted = false;
         try
         {
             deleted = access.delete(primary, primaryKey);
+            access.delete(primary, lockKey);
         }
         catch (NodeUnavailableException x)
         {

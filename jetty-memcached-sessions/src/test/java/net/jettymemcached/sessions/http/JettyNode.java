@@ -49,13 +49,14 @@ public final class JettyNode implements AutoCloseable
         config.setNodeProbeIntervalMillis(200);
         config.setOperationTimeoutMillis(1000);
         settings.accept(config);
-        MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);
-        idManager.setWorkerName(worker);
-
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new SessionServlet(worker)), "/app/*");
+        context.addServlet(new ServletHolder(new SessionServlet(worker)), "/static/*");
         server.setHandler(context);
+
+        MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);
+        idManager.setWorkerName(worker);
         server.start();
         return new JettyNode(server, connector, idManager);
     }
