@@ -1,11 +1,15 @@
 package net.jettymemcached.sessions;
 
+import java.io.ObjectInputFilter;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
-import net.jettymemcached.sessions.codec.JavaAttributeCodec;
+import net.jettymemcached.sessions.codec.AttributeCodecs;
+import net.jettymemcached.sessions.codec.DeserializationFilters;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.codec.Signer;
+import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.SessionIdFormat;
 import net.jettymemcached.sessions.lock.RequestOutcomes;
@@ -40,7 +44,7 @@ public class MemcachedCluster
     private final NodeList nodes;
     private final SessionIdFormat idFormat;
     private final MemcachedSessionStatistics statistics = new MemcachedSessionStatistics();
-    private final SessionEnvelope envelope = new SessionEnvelope(new JavaAttributeCodec());
+    private final SessionEnvelope envelope;
     private int users;
     private volatile NodeClients clients;
     private volatile NodeHealth health;
@@ -53,9 +57,28 @@ public class MemcachedCluster
 
     public MemcachedCluster(MemcachedSessionsConfig config)
     {
-        this.config = config.validate();
+        try
+        {
+            config.validate();
+        }
+        catch (InvalidConfigurationException x)
+        {
+            // Jetty prints the exception among many stack frames; this line is the one an operator needs.
+            LOG.error("memcached-sessions cannot start: {}", x.getMessage());
+            throw x;
+        }
+        this.config = config;
+        this.envelope = envelopeOf(config);
         this.nodes = config.nodeList();
         this.idFormat = new SessionIdFormat(nodes);
+    }
+
+    /** The stored-value format as configured: serializer, filter, compression, size limit, signing keys. */
+    private static SessionEnvelope envelopeOf(MemcachedSessionsConfig config)
+    {
+        ObjectInputFilter filter = DeserializationFilters.parse(config.getDeserializationFilter());
+        return new SessionEnvelope(AttributeCodecs.of(config.getSerializer(), filter), filter,
+            config.getCompressionThresholdBytes(), config.getMaxSessionSizeBytes(), Signer.parse(config.getSigningKey()));
     }
 
     /** Connects on first use. */

@@ -3,45 +3,105 @@ package net.jettymemcached.sessions.codec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
-import java.util.Map;
 
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 
 /**
- * Java serialization of the attributes with Jetty's own per-attribute format
- * ({@link SessionData#serializeAttributes}), which records whether a value's class comes from the server or the
- * webapp so that each is resolved in the right loader.
+ * Java serialization of one attribute ({@code serializer=java}, and the fallback of the protostuff codec), read
+ * through the deserialization filter.
+ * <p>
+ * Like Jetty's own stores it records whether the value's class comes from the webapp or from the server (a Jetty
+ * class such as {@code SessionAuthentication} is hidden from the webapp's loader), so each is resolved in the loader
+ * that can see it: one leading byte, then the object stream.
  */
 public class JavaAttributeCodec implements AttributeCodec
 {
-    @Override
-    public byte[] encode(Map<String, Object> attributes) throws IOException
+    public static final int ID = 1;
+    private static final int CONTEXT_LOADER = 0;
+    private static final int SERVER_LOADER = 1;
+
+    private final ObjectInputFilter filter;
+
+    /** With the default deserialization filter. */
+    public JavaAttributeCodec()
     {
-        SessionData holder = holder();
-        holder.putAllAttributes(attributes);
+        this(DeserializationFilters.parse(null));
+    }
+
+    public JavaAttributeCodec(ObjectInputFilter filter)
+    {
+        this.filter = filter;
+    }
+
+    @Override
+    public int id()
+    {
+        return ID;
+    }
+
+    @Override
+    public String name()
+    {
+        return "java";
+    }
+
+    @Override
+    public byte[] encode(Object value) throws IOException
+    {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        bytes.write(isContextClass(value.getClass()) ? CONTEXT_LOADER : SERVER_LOADER);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes))
         {
-            SessionData.serializeAttributes(holder, out);
+            out.writeObject(value);
         }
         return bytes.toByteArray();
     }
 
     @Override
-    public Map<String, Object> decode(byte[] bytes) throws IOException, ClassNotFoundException
+    public Object decode(byte[] bytes) throws IOException, ClassNotFoundException
     {
-        SessionData holder = holder();
-        try (ClassLoadingObjectInputStream in = new ClassLoadingObjectInputStream(new ByteArrayInputStream(bytes)))
-        {
-            SessionData.deserializeAttributes(holder, in);
-        }
-        return holder.getAllAttributes();
+        return decode(bytes, 0, bytes.length);
     }
 
-    private static SessionData holder()
+    @Override
+    public Object decode(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException
     {
-        return new SessionData("", "", "", 0, 0, 0, 0);
+        if (length < 1 || (bytes[offset] != CONTEXT_LOADER && bytes[offset] != SERVER_LOADER))
+            throw new IOException("not a Java-serialized attribute");
+        ClassLoader loader = bytes[offset] == SERVER_LOADER ? SessionData.class.getClassLoader() : Thread.currentThread().getContextClassLoader();
+        try (ClassLoadingObjectInputStream in = new ClassLoadingObjectInputStream(new ByteArrayInputStream(bytes, offset + 1, length - 1)))
+        {
+            DeserializationFilters.apply(in, filter);
+            Object value = in.readObject(loader);
+            if (in.read() != -1)
+                throw new IOException("bytes after the Java-serialized attribute");
+            return value;
+        }
+    }
+
+    /** As Jetty decides it: can the webapp's loader see this very class? */
+    static boolean isContextClass(Class<?> type)
+    {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (type.getClassLoader() == context || type.getClassLoader() == null)
+            return true;
+        if (context == null)
+            return false;
+        try
+        {
+            return context.loadClass(type.getName()) == type;
+        }
+        catch (Throwable x)
+        {
+            return false;
+        }
+    }
+
+    ObjectInputFilter filter()
+    {
+        return filter;
     }
 }

@@ -2,6 +2,10 @@ package net.jettymemcached.sessions.config;
 
 import java.util.Locale;
 
+import net.jettymemcached.sessions.codec.AttributeCodecs;
+import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.codec.Signer;
 import net.jettymemcached.sessions.node.NodeList;
 
 /**
@@ -55,6 +59,7 @@ public class MemcachedSessionsConfig
         if (keyPrefix.length() > 64 || !keyPrefix.chars().allMatch(c -> c > 32 && c < 127))
             throw new InvalidConfigurationException(PREFIX + "keyPrefix", keyPrefix, "must be at most 64 printable ASCII characters without spaces");
         validateRequestHandling();
+        validateStoredValues();
         return this;
     }
 
@@ -116,4 +121,80 @@ public class MemcachedSessionsConfig
 
     public String getIgnorePattern() { return ignorePattern; }
     public void setIgnorePattern(String pattern) { this.ignorePattern = pattern == null ? "" : pattern; }
+
+    // Text forms, used by Jetty XML with the ini's values: parsed strictly, so that "yes" or "1O00" stop Jetty
+    // with the property's name instead of silently meaning false or failing with a bare NumberFormatException.
+
+    public void setSticky(String value) { setSticky(ConfigValues.bool(PREFIX + "sticky", value)); }
+
+    public void setBackupAsync(String value) { setBackupAsync(ConfigValues.bool(PREFIX + "backupAsync", value)); }
+
+    public void setOperationTimeoutMillis(String value) { setOperationTimeoutMillis(ConfigValues.number(PREFIX + "operationTimeout.millis", value)); }
+
+    public void setNodeProbeIntervalMillis(String value) { setNodeProbeIntervalMillis(ConfigValues.number(PREFIX + "nodeProbeInterval.millis", value)); }
+
+    public void setAsyncQueueCapacity(String value) { setAsyncQueueCapacity((int)ConfigValues.number(PREFIX + "asyncQueueCapacity", value)); }
+
+    public void setLockTimeoutMillis(String value) { setLockTimeoutMillis(ConfigValues.number(PREFIX + "lockTimeout.millis", value)); }
+
+    public void setLockExpirationSeconds(String value) { setLockExpirationSeconds((int)ConfigValues.number(PREFIX + "lockExpiration.seconds", value)); }
+
+    // Stored values (codec package): serializer, compression, size limit, signing, deserialization filter.
+
+    private String serializer = "protostuff";
+    private int compressionThresholdBytes = SessionEnvelope.DEFAULT_COMPRESSION_THRESHOLD;
+    private int maxSessionSizeBytes = SessionEnvelope.DEFAULT_MAX_SESSION_SIZE;
+    private String signingKey = "";
+    private String deserializationFilter = DeserializationFilters.DEFAULT_PATTERN;
+
+    private void validateStoredValues()
+    {
+        try
+        {
+            AttributeCodecs.of(serializer, DeserializationFilters.parse(null));
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(PREFIX + "serializer", serializer, x.getMessage());
+        }
+        if (compressionThresholdBytes < 0)
+            throw new InvalidConfigurationException(PREFIX + "compressionThreshold.bytes", String.valueOf(compressionThresholdBytes), "must not be negative");
+        if (maxSessionSizeBytes <= 0 || maxSessionSizeBytes > SessionEnvelope.MAX_SESSION_SIZE)
+            throw new InvalidConfigurationException(PREFIX + "maxSessionSize.bytes", String.valueOf(maxSessionSizeBytes), "must be from 1 to " + SessionEnvelope.MAX_SESSION_SIZE);
+        try
+        {
+            Signer.parse(signingKey);
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(PREFIX + "signingKey", "(not shown)", x.getMessage());
+        }
+        try
+        {
+            DeserializationFilters.parse(deserializationFilter);
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(PREFIX + "deserializationFilter", deserializationFilter, "not a JDK ObjectInputFilter pattern: " + x.getMessage());
+        }
+    }
+
+    public String getSerializer() { return serializer; }
+    public void setSerializer(String serializer) { this.serializer = serializer == null || serializer.isBlank() ? "protostuff" : serializer.trim(); }
+
+    public int getCompressionThresholdBytes() { return compressionThresholdBytes; }
+    public void setCompressionThresholdBytes(int bytes) { this.compressionThresholdBytes = bytes; }
+    public void setCompressionThresholdBytes(String value) { setCompressionThresholdBytes((int)ConfigValues.number(PREFIX + "compressionThreshold.bytes", value)); }
+
+    public int getMaxSessionSizeBytes() { return maxSessionSizeBytes; }
+    public void setMaxSessionSizeBytes(int bytes) { this.maxSessionSizeBytes = bytes; }
+    public void setMaxSessionSizeBytes(String value) { setMaxSessionSizeBytes((int)ConfigValues.number(PREFIX + "maxSessionSize.bytes", value)); }
+
+    /** @return the comma-separated HMAC keys (secret: never log it); empty when values are not signed */
+    public String getSigningKey() { return signingKey; }
+    public void setSigningKey(String keys) { this.signingKey = keys == null ? "" : keys.trim(); }
+
+    public String getDeserializationFilter() { return deserializationFilter; }
+    /** @param pattern a JDK {@code ObjectInputFilter} pattern; empty means {@link DeserializationFilters#DEFAULT_PATTERN} */
+    public void setDeserializationFilter(String pattern) { this.deserializationFilter = pattern == null || pattern.isBlank() ? DeserializationFilters.DEFAULT_PATTERN : pattern.trim(); }
 }

@@ -36,7 +36,14 @@ public final class LockingMode
             String regex = v.substring("uriPattern:".length());
             if (regex.isBlank())
                 throw new InvalidConfigurationException(PROPERTY, value, "uriPattern: needs a regular expression, e.g. uriPattern:^/cart/.*");
-            return new LockingMode(Kind.URI_PATTERN, PathPattern.compile(PROPERTY, regex));
+            try
+            {
+                return new LockingMode(Kind.URI_PATTERN, PathPattern.compile(PROPERTY, regex));
+            }
+            catch (InvalidConfigurationException x)
+            {
+                throw new InvalidConfigurationException(PROPERTY, value, x.getMessage().substring(x.getMessage().indexOf(": ") + 2));
+            }
         }
         return switch (v.toLowerCase(Locale.ROOT))
         {

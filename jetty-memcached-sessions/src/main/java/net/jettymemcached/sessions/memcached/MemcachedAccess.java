@@ -54,6 +54,18 @@ public final class MemcachedAccess
         }
     }
 
+    public boolean append(MemcachedNode node, String key, byte[] value) throws NodeUnavailableException
+    {
+        try
+        {
+            return live(node).append(key, value);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
     public boolean delete(MemcachedNode node, String key) throws NodeUnavailableException
     {
         try

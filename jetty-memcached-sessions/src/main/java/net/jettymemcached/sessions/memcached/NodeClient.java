@@ -80,6 +80,16 @@ public class NodeClient implements AutoCloseable
         return Boolean.TRUE.equals(await(client.add(key, ttl, value, ByteArrayTranscoder.INSTANCE), "add"));
     }
 
+    /**
+     * Appends bytes to an existing value (its expiry is unchanged).
+     *
+     * @return false if there is no value under the key
+     */
+    public boolean append(String key, byte[] value) throws NodeUnavailableException
+    {
+        return Boolean.TRUE.equals(await(client.append(key, value, ByteArrayTranscoder.INSTANCE), "append"));
+    }
+
     /** @return true if a value was deleted, false if there was none */
     public boolean delete(String key) throws NodeUnavailableException
     {

@@ -120,7 +120,7 @@ public final class NodeList
         {
             // reported below
         }
-        throw new InvalidConfigurationException(NODES_PROPERTY, all, "bad port '" + port + "' (expected 1-65535)");
+        throw new InvalidConfigurationException(NODES_PROPERTY, all, "bad port '" + port + "' (expected 1-65535; nodes are written id:host:port, e.g. n1:localhost:11211)");
     }
 
     private static List<String> split(String value)

@@ -28,6 +28,9 @@ public class MemcachedSessionStatistics
     private final LongAdder lockTimeouts = new LongAdder();
     private final LongAdder lockRejections = new LongAdder();
     private final LongAdder lockTimeoutsProceeded = new LongAdder();
+    private final LongAdder accessAppends = new LongAdder();
+    private final LongAdder unchangedWritesSkipped = new LongAdder();
+    private final LongAdder oversizedSessions = new LongAdder();
 
     public void loaded() { loads.increment(); }
     public void loadedFromBackup() { backupLoads.increment(); }
@@ -43,6 +46,9 @@ public class MemcachedSessionStatistics
     public void lockTimedOut() { lockTimeouts.increment(); }
     public void lockRejected() { lockRejections.increment(); }
     public void lockProceededUnlocked() { lockTimeoutsProceeded.increment(); }
+    public void appended(int bytes) { accessAppends.increment(); bytesWritten.add(bytes); }
+    public void skippedWrite() { unchangedWritesSkipped.increment(); }
+    public void sessionTooLarge() { oversizedSessions.increment(); }
 
     @ManagedAttribute("Sessions loaded from memcached")
     public long getLoads() { return loads.sum(); }
@@ -89,12 +95,21 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Requests served without their lock after a lock timeout (lockTimeoutAction=proceed)")
     public long getLockTimeoutsProceeded() { return lockTimeoutsProceeded.sum(); }
 
+    @ManagedAttribute("Requests that left the attributes unchanged and only appended a small access record")
+    public long getAccessAppends() { return accessAppends.sum(); }
+
+    @ManagedAttribute("Requests that wrote nothing at all: nothing changed since the last write")
+    public long getSkippedWrites() { return unchangedWritesSkipped.sum(); }
+
+    @ManagedAttribute("Session writes refused because the value exceeded maxSessionSize.bytes; the previous copy stays")
+    public long getOversizedSessions() { return oversizedSessions.sum(); }
+
     @ManagedOperation(value = "Reset all counters", impact = "ACTION")
     public void reset()
     {
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
-            lockRejections, lockTimeoutsProceeded})
+            lockRejections, lockTimeoutsProceeded, accessAppends, unchangedWritesSkipped, oversizedSessions})
         {
             adder.reset();
         }
@@ -106,6 +121,6 @@ public class MemcachedSessionStatistics
         return "loads=" + getLoads() + " backupLoads=" + getBackupLoads() + " restores=" + getPrimaryRestores() +
             " relocations=" + getRelocations() + " writes=" + getWrites() + " writeFailures=" + getWriteFailures() +
             " backupWriteFailures=" + getBackupWriteFailures() + " unreadable=" + getUnreadableSessions() +
-            " rejectedIds=" + getRejectedIds();
+            " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions();
     }
 }

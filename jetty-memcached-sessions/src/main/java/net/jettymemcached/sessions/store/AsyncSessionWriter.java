@@ -21,9 +21,21 @@ public class AsyncSessionWriter extends AbstractLifeCycle
 {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncSessionWriter.class);
 
-    /** A write of one key: the bytes (for read-your-writes) and the memcached operations. */
-    public record PendingWrite(byte[] value, Write write)
+    /**
+     * A write of one key: the full stored bytes (for read-your-writes), the memcached operations, and the full write
+     * to use instead when this write replaces a queued full write (an append cannot stand in for a full write).
+     */
+    public record PendingWrite(byte[] value, Write write, Write fullWrite)
     {
+        boolean isFull()
+        {
+            return write == fullWrite;
+        }
+
+        PendingWrite asFull()
+        {
+            return new PendingWrite(value, fullWrite, fullWrite);
+        }
     }
 
     @FunctionalInterface
@@ -74,7 +86,10 @@ public class AsyncSessionWriter extends AbstractLifeCycle
         boolean enqueue;
         synchronized (stripe(key))
         {
-            PendingWrite previous = queued.put(key, write);
+            PendingWrite previous = queued.get(key);
+            if (previous != null && previous.isFull() && !write.isFull())
+                write = write.asFull();
+            queued.put(key, write);
             enqueue = previous == null;
             if (!enqueue)
                 stats.asyncWriteSuperseded();

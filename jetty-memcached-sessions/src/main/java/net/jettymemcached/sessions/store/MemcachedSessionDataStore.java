@@ -5,13 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import net.jettymemcached.sessions.MemcachedCluster;
+import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.codec.SessionTooLargeException;
 import net.jettymemcached.sessions.codec.UnreadableEnvelopeException;
 import net.jettymemcached.sessions.id.SessionId;
-import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
@@ -35,13 +35,15 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
 
     private final MemcachedCluster cluster;
     private final ThrottledLog failureLog = new ThrottledLog(LOG, 10, TimeUnit.SECONDS);
-    /** Sessions whose last write reached no node (sticky mode): their next store is a full write. */
-    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+    private final SessionWrites writes;
+    /** Sessions whose refusal as too large was logged. */
+    private final Set<String> oversizedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private SessionKeys keys;
 
     public MemcachedSessionDataStore(MemcachedCluster cluster)
     {
         this.cluster = cluster;
+        this.writes = new SessionWrites(cluster, failureLog);
     }
 
     @Override
@@ -91,12 +93,6 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
                 return true;
         }
         return false;
-    }
-
-    /** Writes are asynchronous only where memory holds the authoritative copy: sticky mode with backupAsync. */
-    private boolean isAsync()
-    {
-        return cluster.config().isSticky() && cluster.config().isBackupAsync();
     }
 
     public SessionKeys getKeys()
@@ -157,12 +153,20 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         return data;
     }
 
+    /** Decodes a stored value: its envelope, then the latest access record appended to it. */
     private SessionData decode(String id, byte[] value) throws UnreadableSessionDataException
     {
         try
         {
-            SessionData target = newSessionData(id, 0, 0, 0, 0);
-            return cluster.envelope().decode(value, target);
+            StoredValue stored = StoredValue.parse(value);
+            SessionEnvelope.Decoded decoded = cluster.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
+            SessionData data = decoded.data();
+            long writtenInFull = data.getLastSaved();
+            AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data) : stored.latestAccess();
+            access.applyTo(data);
+            if (data instanceof MemcachedSessionData tracked)
+                tracked.storedInFull(decoded.attributeDigest(), writtenInFull, access, stored.records());
+            return data;
         }
         catch (UnreadableEnvelopeException x)
         {
@@ -173,9 +177,15 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     }
 
     @Override
+    public SessionData newSessionData(String id, long created, long accessed, long lastAccessed, long maxInactiveMs)
+    {
+        return new MemcachedSessionData(id, _context.getCanonicalContextPath(), _context.getVhost(), created, accessed, lastAccessed, maxInactiveMs);
+    }
+
+    @Override
     public void store(String id, SessionData data) throws Exception
     {
-        if (data != null && unsaved.contains(id))
+        if (data != null && writes.isUnsaved(id))
             data.setDirty(true);
         super.store(id, data);
     }
@@ -186,37 +196,28 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         SessionId sessionId = cluster.idFormat().parse(id);
         if (sessionId == null)
             throw new IllegalArgumentException("not a session id of this cluster: " + id);
-        byte[] value = cluster.envelope().encode(data);
-        int ttl = Ttl.forSession(data, System.currentTimeMillis(), getSavePeriodSec());
-        String key = keys.primary(id);
-        String backupKey = keys.backup(id);
-        if (isAsync())
+        try
         {
-            cluster.writer().submit(key, new AsyncSessionWriter.PendingWrite(value, () -> writeKeptInMemory(sessionId, key, backupKey, ttl, value)));
-            return;
+            writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
         }
-        if (cluster.config().isSticky())
-            writeKeptInMemory(sessionId, key, backupKey, ttl, value);
-        else
-            cluster.replicas().write(sessionId, key, backupKey, ttl, value);
+        catch (SessionTooLargeException x)
+        {
+            refuseOversized(id, x);
+        }
     }
 
     /**
-     * In sticky mode memory holds the session, so a write that reached no node is not an error for the request:
-     * it is counted (by the replicas), logged without flooding, and the next store of the session writes it in full.
+     * A session over {@code maxSessionSize.bytes} is not written (memcached would refuse it and drop the stored copy
+     * while doing so): the previous copy stays, every refusal is counted, and one line per session names its largest
+     * attributes.
      */
-    private void writeKeptInMemory(SessionId id, String key, String backupKey, int ttl, byte[] value)
+    private void refuseOversized(String id, SessionTooLargeException x)
     {
-        try
-        {
-            cluster.replicas().write(id, key, backupKey, ttl, value);
-            unsaved.remove(id.clusterId());
-        }
-        catch (MemcachedAccessException x)
-        {
-            unsaved.add(id.clusterId());
-            failureLog.warn("session write failed, the session stays in memory and is written again on its next request: {}", x.getMessage());
-        }
+        cluster.statistics().sessionTooLarge();
+        if (oversizedLogged.size() > 10_000)
+            oversizedLogged.clear();
+        if (oversizedLogged.add(id))
+            LOG.warn("session {} of context {} not written, its previous stored copy stays: {}", id, _context.getCanonicalContextPath(), x.getMessage());
     }
 
     @Override
@@ -240,7 +241,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         if (sessionId == null)
             return false;
         String key = keys.primary(id);
-        unsaved.remove(id);
+        writes.forget(id);
         cluster.writer().cancel(key, 2 * cluster.config().getOperationTimeoutMillis());
         return cluster.replicas().delete(sessionId, key, keys.backup(id), keys.lock(id));
     }

@@ -165,6 +165,28 @@ public final class SessionReplicas
             degradedLog.warn("session {} stored without backup: {}", id, backupFailure.getMessage());
     }
 
+    /**
+     * Appends an access record to the primary copy only (the backup is refreshed by the next full write).
+     *
+     * @return false if the primary copy is missing or its node unavailable: the caller then writes in full
+     */
+    public boolean appendToPrimary(SessionId id, String primaryKey, byte[] record)
+    {
+        try
+        {
+            if (access.append(primaryOf(id), primaryKey, record))
+            {
+                stats.appended(record.length);
+                return true;
+            }
+        }
+        catch (NodeUnavailableException x)
+        {
+            LOG.debug("append to {} failed: {}", id, x.getMessage());
+        }
+        return false;
+    }
+
     /** Copies a value found in the backup back to the primary node that lost it. Best effort. */
     public void restorePrimary(SessionId id, String primaryKey, int ttl, byte[] value)
     {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -19,17 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spec 3.2: the versioned envelope carries every SessionData field, and anything unreadable is reported as such. */
+/** Spec 3.2: the versioned envelope carries every SessionData field, and anything unreadable is reported as such (default codec). */
 class SessionEnvelopeTest
 {
     private static final String ID = "node0abc123def456ghi789jkl-n1";
     private static final String CONTEXT = "_shop";
 
-    private final SessionEnvelope envelope = new SessionEnvelope(new JavaAttributeCodec());
+    private final SessionEnvelope envelope = new SessionEnvelope(new ProtostuffAttributeCodec());
 
     private static SessionData sample()
     {
@@ -247,7 +245,7 @@ class SessionEnvelopeTest
     void rejectsUnknownVersionEvenWithValidChecksum() throws Exception
     {
         byte[] good = envelope.encode(sample());
-        for (int version : new int[]{0, 2, 3, 127, 255})
+        for (int version : new int[]{0, 3, 127, 255})
         {
             byte[] bad = good.clone();
             bad[2] = (byte)version;
@@ -261,25 +259,67 @@ class SessionEnvelopeTest
         assertEquals(ID, decode(same).getId());
     }
 
+    /** A codec that writes bytes nobody can read back. */
+    private static final class GarbageCodec implements AttributeCodec
+    {
+        @Override
+        public int id()
+        {
+            return 200;
+        }
+
+        @Override
+        public String name()
+        {
+            return "garbage";
+        }
+
+        @Override
+        public byte[] encode(Object value)
+        {
+            return "not an attribute".getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(byte[] bytes) throws java.io.IOException
+        {
+            throw new java.io.StreamCorruptedException("garbage");
+        }
+    }
+
     @Test
     void rejectsUnreadableAttributesWithValidChecksum() throws Exception
     {
-        SessionEnvelope garbageAttributes = new SessionEnvelope(new AttributeCodec()
-        {
-            @Override
-            public byte[] encode(Map<String, Object> attributes)
-            {
-                return "not java serialization".getBytes(StandardCharsets.UTF_8);
-            }
+        SessionEnvelope garbage = new SessionEnvelope(new GarbageCodec());
+        byte[] bytes = garbage.encode(sample());
+        UnreadableEnvelopeException x = assertThrows(UnreadableEnvelopeException.class, () -> garbage.decode(bytes, target(ID, CONTEXT)));
+        assertTrue(x.getMessage().contains("attribute '") && x.getMessage().contains("garbage"), x.getMessage());
+    }
 
-            @Override
-            public Map<String, Object> decode(byte[] bytes)
-            {
-                return new LinkedHashMap<>();
-            }
-        });
-        byte[] bytes = garbageAttributes.encode(sample());
-        assertUnreadable(bytes, "attribute bytes that Java serialization cannot read");
+    @Test
+    void rejectsAttributesOfACodecNotConfiguredHere() throws Exception
+    {
+        byte[] bytes = new SessionEnvelope(new GarbageCodec()).encode(sample());
+        UnreadableEnvelopeException x = assertThrows(UnreadableEnvelopeException.class, () -> decode(bytes));
+        assertTrue(x.getMessage().contains("codec 200"), x.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void digestsAreEqualForEqualAttributesWhateverTheirOrderOrTimes() throws Exception
+    {
+        SessionData a = new SessionData(ID, CONTEXT, "h", 1, 2, 3, 4);
+        a.setAttribute("x", new ArrayList<>(List.of(1, 2)));
+        a.setAttribute("y", "why");
+        SessionData b = new SessionData(ID, CONTEXT, "h", 5, 6, 7, 8);
+        b.setAttribute("y", "why");
+        b.setAttribute("x", new ArrayList<>(List.of(1, 2)));
+        SessionEnvelope.Encoded encoded = envelope.encodeWithDigest(a);
+        assertTrue(Arrays.equals(encoded.attributeDigest(), envelope.encodeWithDigest(b).attributeDigest()));
+        SessionEnvelope.Decoded decoded = envelope.decodeWithDigest(encoded.value(), target(ID, CONTEXT));
+        assertTrue(Arrays.equals(encoded.attributeDigest(), decoded.attributeDigest()), "load and store agree");
+        ((List<Integer>)b.getAttribute("x")).add(3); // mutated in place, not marked dirty
+        assertFalse(Arrays.equals(encoded.attributeDigest(), envelope.encodeWithDigest(b).attributeDigest()));
     }
 
     @Test

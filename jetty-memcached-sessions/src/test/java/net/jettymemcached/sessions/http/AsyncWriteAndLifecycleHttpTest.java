@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.store.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
@@ -78,7 +79,7 @@ class AsyncWriteAndLifecycleHttpTest
         {
             byte[] stored = onPrimary.get("__0.0.0.0_" + id);
             assertTrue(stored != null, "primary written");
-            SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(stored, new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
+            SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(StoredValue.parse(stored).envelope(), new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
             assertEquals(6, data.getAttribute("counter"), "the newest write reached memcached");
         }
     }

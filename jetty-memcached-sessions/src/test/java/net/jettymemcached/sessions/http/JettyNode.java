@@ -51,8 +51,10 @@ public final class JettyNode implements AutoCloseable
         settings.accept(config);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new SessionServlet(worker)), "/app/*");
-        context.addServlet(new ServletHolder(new SessionServlet(worker)), "/static/*");
+        ServletHolder app = new ServletHolder(new SessionServlet(worker));
+        app.setAsyncSupported(true);
+        context.addServlet(app, "/app/*");
+        context.addServlet(new ServletHolder(new StaticServlet()), "/static/*");
         server.setHandler(context);
 
         MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);

@@ -12,8 +12,10 @@ import jakarta.servlet.http.HttpSession;
 
 /**
  * The test webapp. {@code /set?name=&value=} sets an attribute, {@code /incr} increments {@code counter},
- * {@code /get} only reads; every answer lists {@code id=<session id>}, {@code worker=<worker>} and the attributes
- * as {@code name=value} lines.
+ * {@code /get} only reads, {@code /sleep?millis=} sleeps first (then sets {@code name=value} if given),
+ * {@code /throw} sets {@code name=value} and then fails, {@code /renew} changes the session id,
+ * {@code /timeout?seconds=} sets the max inactive interval, {@code /invalidate} ends the session. Every answer lists
+ * {@code worker=<worker>}, {@code id=<session id>} and the attributes as {@code name=value} lines.
  */
 public class SessionServlet extends HttpServlet
 {
@@ -27,10 +29,71 @@ public class SessionServlet extends HttpServlet
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException
     {
-        HttpSession session = request.getSession(true);
         String path = request.getPathInfo() == null ? "/get" : request.getPathInfo();
+        if (path.startsWith("/locked/"))
+            path = path.substring("/locked".length()); // same actions under a path a uriPattern can select
+        if (path.equals("/sleep") || path.equals("/slowset"))
+        {
+            try
+            {
+                Thread.sleep(Long.parseLong(request.getParameter("millis")));
+            }
+            catch (InterruptedException x)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        HttpSession session = request.getSession(true);
+        if (path.equals("/async"))
+        {
+            // Completes on another thread later: the session is stored (and its lock released) only then.
+            jakarta.servlet.AsyncContext async = request.startAsync();
+            long millis = Long.parseLong(request.getParameter("millis"));
+            new Thread(() ->
+            {
+                try
+                {
+                    Thread.sleep(millis);
+                    session.setAttribute(request.getParameter("name"), request.getParameter("value"));
+                    async.getResponse().setContentType("text/plain");
+                    async.getResponse().getWriter().println("worker=" + worker);
+                    async.getResponse().getWriter().println("id=" + session.getId());
+                }
+                catch (Exception x)
+                {
+                    throw new RuntimeException(x);
+                }
+                finally
+                {
+                    async.complete();
+                }
+            }).start();
+            return;
+        }
         switch (path)
         {
+            case "/sleep", "/slowset", "/throw" ->
+            {
+                if (request.getParameter("name") != null)
+                    session.setAttribute(request.getParameter("name"), request.getParameter("value"));
+                if (path.equals("/throw"))
+                    throw new IllegalStateException("failing on purpose");
+            }
+            case "/renew" -> request.changeSessionId();
+            case "/big" -> session.setAttribute("big", "x".repeat(Integer.parseInt(request.getParameter("kb")) * 1024));
+            case "/append" ->
+            {
+                // Mutates the stored list in place: Jetty does not see a change, only the stored bytes differ.
+                @SuppressWarnings("unchecked")
+                java.util.List<String> list = (java.util.List<String>)session.getAttribute("list");
+                if (list == null)
+                    session.setAttribute("list", list = new java.util.ArrayList<>());
+                else
+                    list.add(request.getParameter("value"));
+                if (list.isEmpty())
+                    list.add(request.getParameter("value"));
+            }
+            case "/timeout" -> session.setMaxInactiveInterval(Integer.parseInt(request.getParameter("seconds")));
             case "/set" -> session.setAttribute(request.getParameter("name"), request.getParameter("value"));
             case "/incr" ->
             {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.store.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -77,7 +78,7 @@ class UnreadableSessionHttpTest
         try (MemcachedTextClient primary = MemcachedTextClient.of(nodes.node(node)))
         {
             byte[] stored = primary.get(key);
-            SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(stored, new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
+            SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(StoredValue.parse(stored).envelope(), new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
             assertEquals("blue", data.getAttribute("colour"), "primary readable again");
         }
     }
