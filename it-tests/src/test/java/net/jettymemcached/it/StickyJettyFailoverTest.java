@@ -1,0 +1,102 @@
+package net.jettymemcached.it;
+
+import java.util.Map;
+
+import net.jettymemcached.it.harness.JettyBase;
+import net.jettymemcached.it.harness.JettyProcess;
+import net.jettymemcached.it.harness.MemcachedNodes;
+import net.jettymemcached.it.harness.SessionClient;
+import org.junit.jupiter.api.Test;
+
+import static net.jettymemcached.it.harness.SessionClient.node;
+import static net.jettymemcached.it.harness.SessionClient.random;
+import static net.jettymemcached.it.harness.SessionClient.worker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Scenarios b and e, sticky mode (the default): a session survives the crash of the Jetty that served it (another
+ * Jetty takes it over from memcached) and a restart of a Jetty.
+ */
+class StickyJettyFailoverTest extends BlackBoxTest
+{
+    /** backupAsync=true (default): the memcached copy is written just after the response; a crash before loses it. */
+    static final long ASYNC_SETTLE_MS = 1000;
+
+    @Test
+    void killedJettysSessionsAreServedByAnotherJetty() throws Exception
+    {
+        MemcachedNodes nodes = memcached(3);
+        Map<String, String> ini = Map.of("jetty.session.memcached.nodes", nodes.spec());
+        JettyProcess a = jetty(base("sticky-a", "ee11", ini), "wA");
+        JettyProcess b = jetty(base("sticky-b", "ee11", ini), "wB");
+
+        SessionClient client = new SessionClient();
+        SessionClient.Reply created = client.get(a, "/set?name=color&value=blue");
+        assertEquals(200, created.status(), created.body());
+        assertEquals("wA", created.get("worker"));
+        client.get(a, "/incr");
+        assertEquals("2", client.get(a, "/incr").attr("counter"));
+        String cookieOnA = client.cookie();
+        assertTrue(cookieOnA.matches("[A-Za-z0-9_]+-n[123]\\.wA"), cookieOnA);
+
+        Thread.sleep(ASYNC_SETTLE_MS);
+        a.kill9();
+
+        SessionClient.Reply onB = client.get(b, "/get");
+        assertEquals("wB", onB.get("worker"));
+        assertEquals("blue", onB.attr("color"), onB.body());
+        assertEquals("2", onB.attr("counter"), onB.body());
+        assertEquals("false", onB.get("new"), onB.body());
+        assertTrue(onB.setCookie().isPresent(), "B must send the cookie with its worker name: " + onB);
+        String cookieOnB = onB.setCookie().get();
+        assertEquals(random(cookieOnA), random(cookieOnB));
+        assertEquals(node(cookieOnA), node(cookieOnB));
+        assertEquals("wB", worker(cookieOnB));
+
+        assertEquals("3", client.get(b, "/incr").attr("counter"));
+        assertEquals("3", client.get(b, "/get").attr("counter"));
+    }
+
+    @Test
+    void sessionsSurviveAJettyRestart() throws Exception
+    {
+        MemcachedNodes nodes = memcached(3);
+        JettyBase base = base("restart", "ee11", Map.of("jetty.session.memcached.nodes", nodes.spec()));
+        JettyProcess first = jetty(base, "wA");
+
+        SessionClient client = new SessionClient();
+        client.get(first, "/set?name=color&value=green");
+        assertEquals("1", client.get(first, "/incr").attr("counter"));
+        String cookie = client.cookie();
+        first.stop(); // graceful: pending asynchronous writes are flushed
+
+        JettyProcess second = jetty(base, "wA");
+        SessionClient.Reply reply = client.get(second, "/get");
+        assertEquals("green", reply.attr("color"), reply.body());
+        assertEquals("1", reply.attr("counter"), reply.body());
+        assertEquals("false", reply.get("new"), reply.body());
+        assertEquals(cookie, client.cookie(), "same worker, same id: the cookie stays");
+        assertEquals("2", client.get(second, "/incr").attr("counter"));
+    }
+
+    @Test
+    void aJettyDoesNotServeItsStaleCopyAfterAnotherJettyChangedTheSession() throws Exception
+    {
+        MemcachedNodes nodes = memcached(2);
+        Map<String, String> ini = Map.of("jetty.session.memcached.nodes", nodes.spec());
+        JettyProcess a = jetty(base("stale-a", "ee11", ini), "wA");
+        JettyProcess b = jetty(base("stale-b", "ee11", ini), "wB");
+
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(a, "/incr").attr("counter"));
+        Thread.sleep(ASYNC_SETTLE_MS);
+        assertEquals("2", client.get(b, "/incr").attr("counter")); // the balancer moved us to B
+        assertEquals("wB", worker(client.cookie()));
+        Thread.sleep(ASYNC_SETTLE_MS);
+
+        SessionClient.Reply backOnA = client.get(a, "/get"); // ... and back to A, which still holds counter=1
+        assertEquals("2", backOnA.attr("counter"), backOnA.body());
+        assertEquals("wA", worker(client.cookie()));
+    }
+}

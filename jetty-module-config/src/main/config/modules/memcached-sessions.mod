@@ -1,0 +1,98 @@
+# Part of jetty-memcached-sessions; configure it in ${jetty.base}/start.d/memcached-sessions.ini, not here.
+
+[description]
+Stores HTTP sessions in memcached: a primary copy on the session's node and a backup copy
+on the next live node; a session whose node dies moves to a live node with its data.
+Sticky mode (default) serves sessions from memory and keeps the memcached copy up to date;
+non-sticky mode loads every request's session from memcached.
+Unpack jetty-memcached-sessions-<version>.tar.gz into ${jetty.base} before enabling.
+
+[tags]
+session
+
+[provides]
+session-store
+session-cache
+
+[depend]
+sessions
+
+[lib]
+lib/memcached-sessions/*.jar
+
+[xml]
+etc/sessions/memcached/session-store.xml
+
+[ini-template]
+## Memcached nodes as id:host:port, separated by spaces or commas (IPv6: n1:[::1]:11211).
+## Session ids name their node; a backup copy goes to the next live node in this order.
+## A single host:port without id also works: no node in the ids, no backup copy.
+#jetty.session.memcached.nodes=n1:localhost:11211
+
+## Ids of nodes used for new sessions only when no other node is live (comma or space separated).
+#jetty.session.memcached.failoverNodes=
+
+## true: sessions are served from this Jetty's memory, memcached holds the copy (sticky load balancer).
+## false: every request loads its session from memcached, so any Jetty can serve any request.
+#jetty.session.memcached.sticky=true
+
+## Longest wait for one memcached operation (ms); a node that does not answer in time is marked down.
+#jetty.session.memcached.operationTimeout.millis=1000
+
+## Sticky mode: write the memcached copy after the response without making the request wait for it.
+#jetty.session.memcached.backupAsync=true
+
+## Prefix for every memcached key (at most 64 printable ASCII characters, no spaces).
+#jetty.session.memcached.keyPrefix=
+
+## memcached protocol: text or binary (binary is required for SASL authentication).
+#jetty.session.memcached.protocol=text
+
+## SASL PLAIN credentials, used when username is not empty (requires protocol=binary).
+#jetty.session.memcached.username=
+#jetty.session.memcached.password=
+
+## Interval between liveness probes of every node (ms); a node that answers again is used again.
+#jetty.session.memcached.nodeProbeInterval.millis=1000
+
+## Most asynchronous writes waiting to be sent; when full, the request thread writes itself.
+#jetty.session.memcached.asyncQueueCapacity=10000
+
+## Non-sticky mode: which requests hold their session's lock while they run, so that parallel requests
+## cannot overwrite each other's changes: none, all, auto (all but paths learned to be read-only) or
+## uriPattern:<regex> (regex matched against the request path, e.g. uriPattern:^/shop/cart/.*).
+#jetty.session.memcached.lockingMode=none
+## Longest wait for a session lock (ms).
+#jetty.session.memcached.lockTimeout.millis=2000
+## Expiry of a lock key in memcached (s): a crashed holder cannot block a session longer than this.
+#jetty.session.memcached.lockExpiration.seconds=30
+## On lock timeout: proceed (serve without the lock) or reject (503 with Retry-After).
+#jetty.session.memcached.lockTimeoutAction=proceed
+
+## Request paths (regex, whole path) that neither load, store nor create a session, e.g. static resources.
+#jetty.session.memcached.ignorePattern=.*\.(ico|png|gif|jpg|jpeg|svg|css|js|woff2?)$
+
+## The name of this Jetty in session cookies (<random>-<node>.<workerName>); unique per Jetty, no dots.
+## Defined by Jetty's sessions module (start.d/sessions.ini); shown here for completeness.
+#jetty.sessionIdManager.workerName=node1
+
+## Jetty's store periods (seconds), as for Jetty's own session stores.
+## savePeriod: minimum time between writes of a session whose attributes did not change (0 = every request).
+#jetty.session.savePeriod.seconds=0
+## gracePeriod: how long after expiry a session last used by another node is left to it before this node scavenges it.
+#jetty.session.gracePeriod.seconds=3600
+
+## Attribute serialization: protostuff (fast, compact; Java serialization per attribute where protostuff cannot
+## copy a value exactly), java, or the class name of an AttributeCodec. Stored sessions stay readable after a change.
+#jetty.session.memcached.serializer=protostuff
+## Compress stored values larger than this (bytes, JDK Deflater at its fastest level).
+#jetty.session.memcached.compressionThreshold.bytes=16384
+## Do not write sessions larger than this after compression (bytes): the previous copy stays, the refusal is
+## logged with the largest attributes and counted. Keep it below memcached's item size limit (-I, 1 MB by default).
+#jetty.session.memcached.maxSessionSize.bytes=1000000
+## HMAC-SHA256 keys (each at least 16 characters), comma separated: the first signs, any of them verifies, so a
+## new key can be put first and the old one dropped after the session timeout. Empty: values are not signed.
+#jetty.session.memcached.signingKey=
+## JDK ObjectInputFilter pattern for deserialized classes; empty means the built-in default (depth, reference and
+## array limits plus a deny-list of known gadget packages). End with !* to allow only the classes listed.
+#jetty.session.memcached.deserializationFilter=
