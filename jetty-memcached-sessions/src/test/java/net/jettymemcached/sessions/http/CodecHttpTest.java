@@ -45,8 +45,8 @@ class CodecHttpTest
     private static Path shopClasses;
 
     private MemcachedNodes nodes;
-    private CodecJetty first;
-    private CodecJetty second;
+    private JettyNode first;
+    private JettyNode second;
 
     @BeforeAll
     static void compileShop()

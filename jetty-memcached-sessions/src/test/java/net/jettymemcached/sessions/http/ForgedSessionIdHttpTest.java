@@ -91,15 +91,7 @@ class ForgedSessionIdHttpTest
 
     private long sum(String stat)
     {
-        long total = 0;
-        for (MemcachedProcess node : nodes.all())
-        {
-            try (MemcachedTextClient client = MemcachedTextClient.of(node))
-            {
-                total += client.stat(stat);
-            }
-        }
-        return total;
+        return nodes.sumStat(stat);
     }
 
     /**

@@ -35,6 +35,19 @@ public final class JettyNode implements AutoCloseable
 
     public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings, Consumer<HttpConfiguration> http) throws Exception
     {
+        return start(worker, nodes, settings, http, context ->
+        {
+            ServletHolder app = new ServletHolder(new SessionServlet(worker));
+            app.setAsyncSupported(true);
+            context.addServlet(app, "/app/*");
+            context.addServlet(new ServletHolder(new StaticServlet()), "/static/*");
+        });
+    }
+
+    /** @param webapp adds the servlets (and may give the context a class loader of its own) */
+    public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings, Consumer<HttpConfiguration> http,
+                                  Consumer<ServletContextHandler> webapp) throws Exception
+    {
         Server server = new Server();
         HttpConfiguration httpConfig = new HttpConfiguration();
         http.accept(httpConfig);
@@ -51,10 +64,7 @@ public final class JettyNode implements AutoCloseable
         settings.accept(config);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
-        ServletHolder app = new ServletHolder(new SessionServlet(worker));
-        app.setAsyncSupported(true);
-        context.addServlet(app, "/app/*");
-        context.addServlet(new ServletHolder(new StaticServlet()), "/static/*");
+        webapp.accept(context);
         server.setHandler(context);
 
         MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);

@@ -69,15 +69,7 @@ class NonStickyHttpTest
 
     private long sum(String stat)
     {
-        long total = 0;
-        for (MemcachedProcess node : nodes.all())
-        {
-            try (MemcachedTextClient client = MemcachedTextClient.of(node))
-            {
-                total += client.stat(stat);
-            }
-        }
-        return total;
+        return nodes.sumStat(stat);
     }
 
     private SessionClient sharing(SessionClient browser)

@@ -27,7 +27,7 @@ class SigningHttpTest
     private static final String KEY_B = "rotation-key-B-0123456789";
 
     private MemcachedNodes nodes;
-    private CodecJetty jetty;
+    private JettyNode jetty;
 
     @BeforeEach
     void startMemcached()
@@ -43,7 +43,7 @@ class SigningHttpTest
     }
 
     /** Starts a Jetty with the given keys; the previous one is stopped first, so its writes are done. */
-    private CodecJetty jetty(String worker, String keys) throws Exception
+    private JettyNode jetty(String worker, String keys) throws Exception
     {
         stopJetty();
         jetty = CodecJetty.start(worker, nodes.nodesProperty(), null, c -> c.setSigningKey(keys));
@@ -88,7 +88,7 @@ class SigningHttpTest
             assertTrue(memcached.set(key(cookie), StoredValue.frame(EnvelopeInspector.withFixedChecksum(envelope)), 600));
         }
 
-        CodecJetty reader = jetty("w2", KEY_A);
+        JettyNode reader = jetty("w2", KEY_A);
         SessionClient.Reply reply = browser.get(reader.uri("/app/get"));
         assertEquals(200, reply.status());
         assertNotEquals(clusterId(cookie), clusterId(reply.setCookie().orElseThrow()));

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SizeGuardHttpTest
 {
     private MemcachedNodes nodes;
-    private CodecJetty first;
-    private CodecJetty second;
+    private JettyNode first;
+    private JettyNode second;
     private StdErrAppender appender;
     private PrintStream originalStream;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();

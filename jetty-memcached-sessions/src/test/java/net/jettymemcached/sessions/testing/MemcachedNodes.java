@@ -65,6 +65,19 @@ public final class MemcachedNodes implements AutoCloseable {
     }
 
     /** Space-separated {@code id:host:port} list, e.g. {@code "n1:127.0.0.1:40001 n2:127.0.0.1:40002"}. */
+    /** The sum of one memcached {@code stats} counter over every running node. */
+    public long sumStat(String name) {
+        long total = 0;
+        for (MemcachedProcess node : all()) {
+            if (!node.isRunning())
+                continue;
+            try (MemcachedTextClient client = MemcachedTextClient.of(node)) {
+                total += client.stat(name);
+            }
+        }
+        return total;
+    }
+
     public String nodesProperty() {
         return nodes.stream().map(n -> n.nodeId() + ":" + n.host() + ":" + n.port())
                 .collect(Collectors.joining(" "));
