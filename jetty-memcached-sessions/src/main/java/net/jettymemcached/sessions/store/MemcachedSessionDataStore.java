@@ -149,7 +149,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         }
         cluster.statistics().loaded();
         if (copy.primaryEmpty())
-            cluster.replicas().restorePrimary(sessionId, key, Ttl.forSession(data, System.currentTimeMillis(), getSavePeriodSec()), copy.value());
+            cluster.replicas().restorePrimary(sessionId, key, Ttl.forStoredValue(data, System.currentTimeMillis(), getSavePeriodSec()), copy.value());
         return data;
     }
 

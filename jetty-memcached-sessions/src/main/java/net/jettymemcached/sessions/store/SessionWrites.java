@@ -62,7 +62,7 @@ final class SessionWrites
         cluster.outcomes().report(id.clusterId(), changed);
 
         AccessRecord record = AccessRecord.of(data);
-        int ttl = Ttl.forSession(data, now, savePeriodSec + (int)(Math.max(0, data.getMaxInactiveMs()) / 2000));
+        int ttl = Ttl.forStoredValue(data, now, savePeriodSec);
         String key = keys.primary(id.clusterId());
         AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, value, tracked, encoded.attributeDigest(), record, now);
         if (changed || mustWriteInFull(id, tracked, record, data, lastSaveTime, now))

@@ -34,6 +34,16 @@ public final class Ttl
         return toMemcached(remainingSec + slack, nowMs);
     }
 
+    /**
+     * The expiry of a stored session value. Read-only requests only append access records, which move the session's
+     * expiry without touching the value's memcached expiry, and a full write is forced after half the max inactive
+     * interval; so the value must outlive its stored expiry by that half interval too.
+     */
+    public static int forStoredValue(SessionData data, long nowMs, int savePeriodSec)
+    {
+        return forSession(data, nowMs, savePeriodSec + (int)(Math.max(0, data.getMaxInactiveMs()) / 2000));
+    }
+
     /** Converts seconds from now into memcached's expiry field (absolute Unix time beyond 30 days). */
     public static int toMemcached(long secondsFromNow, long nowMs)
     {

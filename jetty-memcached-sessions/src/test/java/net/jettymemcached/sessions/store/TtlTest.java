@@ -145,4 +145,14 @@ class TtlTest
         assertThrows(IllegalArgumentException.class, () -> Ttl.toMemcached(-1, NOW));
         assertThrows(IllegalArgumentException.class, () -> Ttl.toMemcached(Long.MIN_VALUE, NOW));
     }
+
+    @Test
+    void aStoredValueOutlivesItsSessionByHalfTheMaxInactiveInterval()
+    {
+        long now = 1_700_000_000_000L;
+        SessionData session = data(1_800_000, now + 1_800_000); // 30 min, just accessed
+        assertEquals(1800 + 60 + 900, Ttl.forStoredValue(session, now, 0), "expiry + slack + half the interval");
+        assertEquals(1800 + 60 + 900 + 30, Ttl.forStoredValue(session, now, 30));
+        assertEquals(0, Ttl.forStoredValue(data(-1, 0), now, 30), "immortal");
+    }
 }
