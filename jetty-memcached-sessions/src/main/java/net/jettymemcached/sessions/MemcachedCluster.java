@@ -162,7 +162,7 @@ public class MemcachedCluster
         return envelope;
     }
 
-    @ManagedAttribute("Counters")
+    /** The counters; registered over JMX as a bean of their own next to this one. */
     public MemcachedSessionStatistics statistics()
     {
         return statistics;

@@ -40,6 +40,7 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         super(server);
         this.cluster = cluster;
         addBean(cluster, false);
+        addBean(cluster.statistics(), false);
     }
 
     public MemcachedCluster getCluster()

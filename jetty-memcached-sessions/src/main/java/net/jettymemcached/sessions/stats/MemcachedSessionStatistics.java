@@ -31,7 +31,11 @@ public class MemcachedSessionStatistics
     private final LongAdder accessAppends = new LongAdder();
     private final LongAdder unchangedWritesSkipped = new LongAdder();
     private final LongAdder oversizedSessions = new LongAdder();
+    private final LongAdder serializationNanos = new LongAdder();
+    private final LongAdder deserializationNanos = new LongAdder();
 
+    public void serialized(long nanos) { serializationNanos.add(nanos); }
+    public void deserialized(long nanos) { deserializationNanos.add(nanos); }
     public void loaded() { loads.increment(); }
     public void loadedFromBackup() { backupLoads.increment(); }
     public void restoredPrimary() { primaryRestores.increment(); }
@@ -104,12 +108,19 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Session writes refused because the value exceeded maxSessionSize.bytes; the previous copy stays")
     public long getOversizedSessions() { return oversizedSessions.sum(); }
 
+    @ManagedAttribute("Time spent encoding sessions (ms, all stores)")
+    public long getSerializationMillis() { return serializationNanos.sum() / 1_000_000; }
+
+    @ManagedAttribute("Time spent decoding sessions (ms, all loads)")
+    public long getDeserializationMillis() { return deserializationNanos.sum() / 1_000_000; }
+
     @ManagedOperation(value = "Reset all counters", impact = "ACTION")
     public void reset()
     {
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
-            lockRejections, lockTimeoutsProceeded, accessAppends, unchangedWritesSkipped, oversizedSessions})
+            lockRejections, lockTimeoutsProceeded, accessAppends, unchangedWritesSkipped, oversizedSessions,
+            serializationNanos, deserializationNanos})
         {
             adder.reset();
         }

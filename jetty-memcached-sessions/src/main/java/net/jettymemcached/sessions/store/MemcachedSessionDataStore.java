@@ -158,8 +158,10 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     {
         try
         {
+            long started = System.nanoTime();
             StoredValue stored = StoredValue.parse(value);
             SessionEnvelope.Decoded decoded = cluster.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
+            cluster.statistics().deserialized(System.nanoTime() - started);
             SessionData data = decoded.data();
             long writtenInFull = data.getLastSaved();
             AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data) : stored.latestAccess();

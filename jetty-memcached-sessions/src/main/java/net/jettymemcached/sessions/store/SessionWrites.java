@@ -55,7 +55,9 @@ final class SessionWrites
     void store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
     {
         long now = System.currentTimeMillis();
+        long started = System.nanoTime();
         SessionEnvelope.Encoded encoded = cluster.envelope().encodeWithDigest(data);
+        cluster.statistics().serialized(System.nanoTime() - started);
         byte[] value = StoredValue.frame(encoded.value());
         MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
         boolean changed = tracked == null || tracked.storedDigest() == null || !Arrays.equals(tracked.storedDigest(), encoded.attributeDigest());
