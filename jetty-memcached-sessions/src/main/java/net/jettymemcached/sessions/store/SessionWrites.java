@@ -16,8 +16,9 @@ import org.eclipse.jetty.session.SessionData;
  * <ul>
  * <li>attributes changed (their serialized bytes hash differently — so objects mutated in place count), the session
  * is new or renamed, or its last write failed: a full write of primary and backup;</li>
- * <li>only access times changed: a 46-byte {@link AccessRecord} appended to the primary copy;</li>
- * <li>nothing changed since the last write (e.g. the write at response commit was already done): nothing.</li>
+ * <li>only access times changed: a 46-byte {@link AccessRecord} appended to the primary copy, once the expiry has
+ * moved by 1 % of the max inactive interval;</li>
+ * <li>nothing changed since the last write, or the access state moved less than that: nothing.</li>
  * </ul>
  * A full write is also forced once half the max inactive interval has passed since the last one, so that the backup's
  * times never lag by more than that and the value's memcached expiry always covers the session's; its TTL therefore
@@ -30,7 +31,7 @@ final class SessionWrites
 {
     /** Records appended before the value is compacted by a full write. */
     static final int MAX_RECORDS = 64;
-    private static final long EXPIRY_TOLERANCE_MS = 1000;
+    private static final long MIN_ACCESS_STEP_MS = 100;
 
     private final MemcachedCluster cluster;
     private final ThrottledLog failureLog;
@@ -96,13 +97,17 @@ final class SessionWrites
     }
 
     /**
-     * Same request access as the last record written. The expiry is recomputed when a request ends, a few
-     * milliseconds after the write at response commit: such a difference is not worth a second write.
+     * Whether the access state stored last is still good enough: a record is written only once the session's expiry
+     * has moved by at least 1 % of its max inactive interval (and at least 100 ms). Other Jettys then see an
+     * expiry at most that much early, and a session used many times a second costs one small write now and then
+     * instead of one per request (and fewer full rewrites to compact the records).
      */
     private static boolean sameAccess(AccessRecord a, AccessRecord b)
     {
-        return b != null && a.accessed() == b.accessed() && a.lastAccessed() == b.lastAccessed() &&
-            a.maxInactiveMs() == b.maxInactiveMs() && Math.abs(a.expiry() - b.expiry()) < EXPIRY_TOLERANCE_MS;
+        if (b == null || a.maxInactiveMs() != b.maxInactiveMs())
+            return false;
+        long step = Math.max(MIN_ACCESS_STEP_MS, a.maxInactiveMs() / 100);
+        return Math.abs(a.expiry() - b.expiry()) < step;
     }
 
     private void run(String key, AsyncSessionWriter.PendingWrite write) throws Exception

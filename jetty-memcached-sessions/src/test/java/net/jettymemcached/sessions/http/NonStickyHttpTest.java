@@ -419,6 +419,7 @@ class NonStickyHttpTest
         long probe = sum("bytes_read");
         long overhead = sum("bytes_read") - probe;
         long setsBefore = sum("cmd_set");
+        long writesBefore = a.cluster().statistics().getWrites() + b.cluster().statistics().getWrites();
         long before = sum("bytes_read");
         SessionClient.Reply reply = browser.get(a, "/app/get");
         Thread.sleep(200);
@@ -426,8 +427,8 @@ class NonStickyHttpTest
         System.out.println("read-only request on a 10 KB session sent " + sent + " bytes to memcached (all nodes)");
         assertEquals(10 * 1024, reply.value("big").length());
         assertTrue(sent <= 200, "bytes sent to memcached by a read-only request: " + sent);
-        assertEquals(1, sum("cmd_set") - setsBefore, "one append (memcached counts it as a set), no full write");
-        assertEquals(1, a.cluster().statistics().getAccessAppends(), a.cluster().statistics().toString());
+        assertTrue(sum("cmd_set") - setsBefore <= 1, "at most an access record append (memcached counts it as a set)");
+        assertEquals(writesBefore, a.cluster().statistics().getWrites() + b.cluster().statistics().getWrites(), "no full write");
 
         before = sum("bytes_read");
         browser.get(b, "/app/set?name=small&value=changed");
