@@ -214,10 +214,6 @@ public class MemcachedCluster
         stores.remove(store);
     }
 
-    public synchronized boolean isConnected()
-    {
-        return users > 0;
-    }
 
     private <T> T running(T part)
     {

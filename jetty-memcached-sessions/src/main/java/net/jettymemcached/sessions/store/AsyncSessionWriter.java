@@ -140,10 +140,6 @@ public class AsyncSessionWriter extends AbstractLifeCycle
         return queued.isEmpty() && inFlight.isEmpty();
     }
 
-    public int queueSize()
-    {
-        return queued.size();
-    }
 
     private void drain()
     {
