@@ -1,155 +1,104 @@
 package net.jettymemcached.sessions;
 
-import java.io.ObjectInputFilter;
-import java.util.Collection;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.time.InstantSource;
 
-import net.jettymemcached.sessions.codec.AttributeCodecs;
-import net.jettymemcached.sessions.codec.DeserializationFilters;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.codec.Signer;
-import net.jettymemcached.sessions.config.InvalidConfigurationException;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.SessionIdFormat;
-import net.jettymemcached.sessions.lock.RequestOutcomes;
+import net.jettymemcached.sessions.lock.RequestLocking;
 import net.jettymemcached.sessions.lock.SessionLocks;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.NodeClients;
 import net.jettymemcached.sessions.node.NodeHealth;
 import net.jettymemcached.sessions.node.NodeList;
-import net.jettymemcached.sessions.node.NodeSelector;
+import net.jettymemcached.sessions.replication.AsyncSessionWriter;
+import net.jettymemcached.sessions.replication.Placement;
+import net.jettymemcached.sessions.replication.SessionReplicas;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
-import net.jettymemcached.sessions.store.AsyncSessionWriter;
-import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
-import net.jettymemcached.sessions.store.SessionReplicas;
+import net.jettymemcached.sessions.store.StoreParts;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server-wide memcached side shared by the id manager and every context's store: the node list, the clients,
- * liveness, the asynchronous writer and the counters.
+ * The server-wide memcached side shared by the id manager and every context's store: the clients of the nodes,
+ * their liveness, the placement of copies, the replicas, the asynchronous writer, the locks and the counters. Each
+ * part is a bean of this container, so {@code Server.dump()} and JMX show them; started in that order (clients
+ * before the liveness probe that uses them), stopped in reverse (pending writes are flushed before the clients
+ * close).
  * <p>
- * Its users start and stop at different times (contexts restart, the id manager lives as long as the server), so it
- * is reference counted: the first {@link #acquire()} connects, the last {@link #release()} flushes and disconnects.
+ * It is a bean of the {@link Server} (see {@link MemcachedSessions#install}) and lives as long as the server: the
+ * server starts it before, and stops it after, the contexts whose stores use it.
  */
 @ManagedObject("memcached sessions: nodes and counters")
-public class MemcachedCluster
+public class MemcachedCluster extends ContainerLifeCycle
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedCluster.class);
 
-    private final MemcachedSessionsConfig config;
-    private final NodeList nodes;
+    private final Server server;
+    private final MemcachedSettings settings;
     private final SessionIdFormat idFormat;
     private final MemcachedSessionStatistics statistics = new MemcachedSessionStatistics();
-    private final SessionEnvelope envelope;
-    private int users;
-    private volatile NodeClients clients;
-    private volatile NodeHealth health;
-    private volatile NodeSelector selector;
-    private volatile SessionReplicas replicas;
-    private volatile AsyncSessionWriter writer;
-    private volatile SessionLocks locks;
-    private final RequestOutcomes outcomes = new RequestOutcomes();
-    private final Set<MemcachedSessionDataStore> stores = new CopyOnWriteArraySet<>();
+    private final NodeClients clients;
+    private final NodeHealth health;
+    private final Placement placement;
+    private final SessionReplicas replicas;
+    private final AsyncSessionWriter writer;
+    private final RequestLocking locking;
+    private final StoreParts storeParts;
 
-    public MemcachedCluster(MemcachedSessionsConfig config)
+    /**
+     * @param server lends its scheduler and thread pool to the liveness probe; null to use threads of its own
+     */
+    public MemcachedCluster(Server server, MemcachedSettings settings)
     {
-        try
-        {
-            config.validate();
-        }
-        catch (InvalidConfigurationException x)
-        {
-            // Jetty prints the exception among many stack frames; this line is the one an operator needs.
-            LOG.error("memcached-sessions cannot start: {}", x.getMessage());
-            throw x;
-        }
-        this.config = config;
-        this.envelope = envelopeOf(config);
-        this.nodes = config.nodeList();
+        this.server = server;
+        this.settings = settings;
+        NodeList nodes = settings.nodes();
         this.idFormat = new SessionIdFormat(nodes);
+        this.clients = new NodeClients(nodes, settings.operationTimeout(), settings.protocol(), settings.username(), settings.password());
+        this.health = new NodeHealth(nodes, clients::probe, settings.nodeProbeInterval(), settings.operationTimeout());
+        this.placement = new Placement(nodes, health);
+        MemcachedAccess access = new MemcachedAccess(clients, health);
+        this.replicas = new SessionReplicas(access, placement, statistics);
+        this.writer = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity());
+        SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
+        this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics);
+        SessionEnvelope envelope = settings.envelope();
+        this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, statistics, settings.keyPrefix(), settings.sticky(),
+            settings.sticky() && settings.backupAsync(), settings.operationTimeout(), InstantSource.system());
+
+        installBean(clients, true);
+        installBean(health, true);
+        installBean(placement);
+        installBean(replicas);
+        installBean(writer, true);
+        installBean(locking);
+        installBean(statistics);
     }
 
-    /** The stored-value format as configured: serializer, filter, compression, size limit, signing keys. */
-    private static SessionEnvelope envelopeOf(MemcachedSessionsConfig config)
+    @Override
+    protected void doStart() throws Exception
     {
-        ObjectInputFilter filter = DeserializationFilters.parse(config.getDeserializationFilter());
-        return new SessionEnvelope(AttributeCodecs.of(config.getSerializer(), filter), filter,
-            config.getCompressionThresholdBytes(), config.getMaxSessionSizeBytes(), Signer.parse(config.getSigningKey()));
-    }
-
-    /** Connects on first use. */
-    public synchronized void acquire() throws Exception
-    {
-        if (users++ > 0)
-            return;
-        try
+        if (server != null)
         {
-            clients = new NodeClients(nodes, config.getOperationTimeoutMillis(), config.getProtocol(), config.getUsername(), config.getPassword());
-            health = new NodeHealth(nodes, clients::probe, config.getNodeProbeIntervalMillis(), config.getOperationTimeoutMillis());
-            health.start();
-            selector = new NodeSelector(nodes, health);
-            MemcachedAccess access = new MemcachedAccess(clients, health);
-            replicas = new SessionReplicas(access, selector, statistics);
-            locks = new SessionLocks(access, nodes, config.getLockExpirationSeconds(), config.getLockTimeoutMillis(), statistics);
-            writer = new AsyncSessionWriter(statistics, config.getAsyncQueueCapacity());
-            writer.start();
-            LOG.info("memcached sessions: nodes {}, live {}, {}", nodes, health.getLiveNodes(), config.isSticky() ? "sticky" : "non-sticky");
+            health.setScheduler(server.getScheduler());
+            health.setExecutor(server.getThreadPool());
         }
-        catch (Exception x)
-        {
-            users = 0;
-            shutdown();
-            throw x;
-        }
+        super.doStart();
+        LOG.info("memcached sessions: nodes {}, live {}, {}", settings.nodes(), health.getLiveNodes(), settings.sticky() ? "sticky" : "non-sticky");
     }
 
-    /** Flushes pending writes and disconnects after the last user. */
-    public synchronized void release()
+    public MemcachedSettings settings()
     {
-        if (users == 0 || --users > 0)
-            return;
-        shutdown();
-    }
-
-    private void shutdown()
-    {
-        stopQuietly(writer);
-        stopQuietly(health);
-        if (clients != null)
-            clients.close();
-        writer = null;
-        health = null;
-        clients = null;
-        selector = null;
-        replicas = null;
-        locks = null;
-    }
-
-    private static void stopQuietly(org.eclipse.jetty.util.component.LifeCycle lifeCycle)
-    {
-        try
-        {
-            if (lifeCycle != null)
-                lifeCycle.stop();
-        }
-        catch (Exception x)
-        {
-            LOG.warn("stopping {} failed: {}", lifeCycle, x.toString());
-        }
-    }
-
-    public MemcachedSessionsConfig config()
-    {
-        return config;
+        return settings;
     }
 
     public NodeList nodes()
     {
-        return nodes;
+        return settings.nodes();
     }
 
     public SessionIdFormat idFormat()
@@ -157,88 +106,59 @@ public class MemcachedCluster
         return idFormat;
     }
 
-    public SessionEnvelope envelope()
-    {
-        return envelope;
-    }
-
-    /** The counters; registered over JMX as a bean of their own next to this one. */
+    /** The counters; registered over JMX as a bean of their own. */
     public MemcachedSessionStatistics statistics()
     {
         return statistics;
     }
 
-    public NodeSelector selector()
+    public Placement placement()
     {
-        return running(selector);
+        return placement;
     }
 
     public NodeHealth health()
     {
-        return running(health);
-    }
-
-    public SessionReplicas replicas()
-    {
-        return running(replicas);
+        return health;
     }
 
     public AsyncSessionWriter writer()
     {
-        return running(writer);
+        return writer;
     }
 
-    public SessionLocks locks()
+    public RequestLocking locking()
     {
-        return running(locks);
+        return locking;
     }
 
-    public RequestOutcomes outcomes()
+    /** What every context's store shares. */
+    public StoreParts storeParts()
     {
-        return outcomes;
-    }
-
-    /** The running stores, one per context: the request handler finds a request's context among them. */
-    public Collection<MemcachedSessionDataStore> stores()
-    {
-        return stores;
-    }
-
-    public void register(MemcachedSessionDataStore store)
-    {
-        stores.add(store);
-    }
-
-    public void unregister(MemcachedSessionDataStore store)
-    {
-        stores.remove(store);
-    }
-
-
-    private <T> T running(T part)
-    {
-        if (part == null)
-            throw new IllegalStateException("memcached sessions are not started");
-        return part;
+        return storeParts;
     }
 
     @ManagedAttribute("Configured nodes")
     public String getNodes()
     {
-        return nodes.toString();
+        return settings.nodes().toString();
     }
 
     @ManagedAttribute("Live nodes")
     public String getLiveNodes()
     {
-        NodeHealth h = health;
-        return h == null ? "" : h.getLiveNodes();
+        return health.getLiveNodes();
     }
 
     @ManagedAttribute("Nodes that are down")
     public String getDownNodes()
     {
-        NodeHealth h = health;
-        return h == null ? "" : h.getDownNodes();
+        return health.getDownNodes();
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s@%x{%s, %s}", getClass().getSimpleName(), hashCode(), getState(), settings);
     }
 }

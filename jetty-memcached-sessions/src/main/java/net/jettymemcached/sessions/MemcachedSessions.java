@@ -2,10 +2,8 @@ package net.jettymemcached.sessions;
 
 import net.jettymemcached.sessions.cache.NonStickySessionCacheFactory;
 import net.jettymemcached.sessions.cache.StickySessionCacheFactory;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
-import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
-import net.jettymemcached.sessions.lock.SessionRequestHandler;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStoreFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.session.AbstractSessionCacheFactory;
 import org.eclipse.jetty.session.HouseKeeper;
@@ -14,11 +12,10 @@ import org.eclipse.jetty.session.SessionDataStoreFactory;
 import org.eclipse.jetty.session.SessionIdManager;
 
 /**
- * Wires memcached sessions into a server: the shared {@link MemcachedCluster}, the id manager (replacing the one
- * Jetty's {@code sessions} module made, keeping its worker name and scavenge interval), the store factory and the
- * session cache factory for the chosen mode, and the {@link SessionRequestHandler} in front of the server's handlers
- * (ignored paths, locking). Call it after the server's handler is set. Used by the module's XML and by embedded
- * servers alike.
+ * Wires memcached sessions into a server: parses the settings once, adds the {@link MemcachedCluster} as a bean of
+ * the server, replaces the id manager that Jetty's {@code sessions} module made (keeping its worker name and
+ * scavenge interval), and adds the store factory and the session cache factory for the chosen mode. Used by the
+ * module's XML and by embedded servers alike.
  */
 public final class MemcachedSessions
 {
@@ -32,13 +29,10 @@ public final class MemcachedSessions
      */
     public static MemcachedSessionIdManager install(Server server, MemcachedSessionsConfig config)
     {
-        return install(server, config, new MemcachedSessionDataStoreFactory(new MemcachedCluster(config)));
-    }
+        MemcachedSettings settings = MemcachedSettings.parse(config);
+        MemcachedCluster cluster = new MemcachedCluster(server, settings);
+        addCluster(server, cluster);
 
-    /** As {@link #install(Server, MemcachedSessionsConfig)}, with a store factory configured by the caller. */
-    public static MemcachedSessionIdManager install(Server server, MemcachedSessionsConfig config, MemcachedSessionDataStoreFactory storeFactory)
-    {
-        MemcachedCluster cluster = storeFactory.getCluster();
         MemcachedSessionIdManager idManager = new MemcachedSessionIdManager(server, cluster);
         for (SessionIdManager existing : server.getBeans(SessionIdManager.class))
         {
@@ -52,16 +46,40 @@ public final class MemcachedSessions
         server.addBean(idManager, true);
 
         server.getBeans(SessionDataStoreFactory.class).forEach(server::removeBean);
+        MemcachedSessionDataStoreFactory storeFactory = new MemcachedSessionDataStoreFactory(cluster.storeParts());
+        storeFactory.setGracePeriodSec(settings.gracePeriodSec());
+        storeFactory.setSavePeriodSec(settings.savePeriodSec());
         server.addBean(storeFactory);
 
         server.getBeans(SessionCacheFactory.class).forEach(server::removeBean);
-        AbstractSessionCacheFactory cacheFactory = config.isSticky() ? new StickySessionCacheFactory() : new NonStickySessionCacheFactory();
-        cacheFactory.setRemoveUnloadableSessions(true);
-        cacheFactory.setFlushOnResponseCommit(true);
+        AbstractSessionCacheFactory cacheFactory = settings.sticky()
+            ? new StickySessionCacheFactory(settings.ignorePattern())
+            : new NonStickySessionCacheFactory(settings.ignorePattern(), cluster.locking());
         server.addBean(cacheFactory);
-
-        server.insertHandler(new SessionRequestHandler(cluster, idManager));
         return idManager;
+    }
+
+    /** @return the store factory {@link #install} added to {@code server}, or null */
+    public static MemcachedSessionDataStoreFactory storeFactory(Server server)
+    {
+        return server.getBean(MemcachedSessionDataStoreFactory.class);
+    }
+
+    /**
+     * Adds the cluster as a managed bean of the server, ahead of the server's handler. A server stops its beans in
+     * reverse order of addition, and contexts write their sessions while they stop: a bean added after the handler
+     * (as a module's XML does, after {@code jetty.xml} set it) would close the memcached clients before the contexts
+     * are done with them. Re-adding the handler after the cluster makes the server start the cluster first and stop
+     * it last.
+     */
+    public static void addCluster(Server server, MemcachedCluster cluster)
+    {
+        Handler handler = server.getHandler();
+        if (handler != null)
+            server.setHandler((Handler)null);
+        server.addBean(cluster, true);
+        if (handler != null)
+            server.setHandler(handler);
     }
 
     private static HouseKeeper copyOf(HouseKeeper existing)

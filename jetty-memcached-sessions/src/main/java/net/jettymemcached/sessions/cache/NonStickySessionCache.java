@@ -1,35 +1,99 @@
 package net.jettymemcached.sessions.cache;
 
-import net.jettymemcached.sessions.lock.IgnoredRequest;
+import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.lock.PathPattern;
+import net.jettymemcached.sessions.lock.RequestLocking;
+import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.SessionManager;
 
 /**
  * Non-sticky mode: no session is kept between requests, every request loads its session from memcached, so any
- * Jetty can serve any request. Two additions to Jetty's {@link NullSessionCache}: requests matching
- * {@code ignorePattern} see no session, and a session is offered to the store when the response is committed even
- * if Jetty does not know it changed (an attribute mutated in place), so that a request that follows on another
- * Jetty as soon as it sees the response finds the change. The store writes only what changed.
+ * Jetty can serve any request. On top of Jetty's {@link NullSessionCache}, for the request its context is handling
+ * ({@link RequestScope}):
+ * <ul>
+ * <li>requests matching {@code ignorePattern} see no session;</li>
+ * <li>requests that {@code lockingMode} selects lock each session id Jetty resolves for them before it is loaded,
+ * and release the locks after the session was stored ({@link LockedRequest});</li>
+ * <li>the session is offered to the store when the response is committed, also when Jetty does not know it changed
+ * (an attribute mutated in place): the store's write policy decides what, if anything, to write, so that a request
+ * that follows on another Jetty as soon as it sees the response finds the change.</li>
+ * </ul>
  */
-public class NonStickySessionCache extends NullSessionCache
+public class NonStickySessionCache extends NullSessionCache implements RequestScope.Hooks
 {
-    public NonStickySessionCache(SessionManager manager)
+    private final PathPattern ignore;
+    private final RequestLocking locking;
+    private final RequestScope scope = new RequestScope(this);
+
+    public NonStickySessionCache(SessionManager manager, PathPattern ignore, RequestLocking locking)
     {
         super(manager);
+        this.ignore = ignore;
+        this.locking = locking;
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        super.doStart();
+        scope.attach(getSessionManager().getContext());
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        scope.detach();
+        super.doStop();
     }
 
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        return IgnoredRequest.isCurrent() ? null : super.get(id);
+        Request request = scope.currentRequest();
+        return request != null && IgnoredPaths.ignores(ignore, request) ? null : super.get(id);
+    }
+
+    @Override
+    public void beforeLoad(Request request, SessionId home) throws InterruptedException
+    {
+        if (locking.isOff() || IgnoredPaths.ignores(ignore, request))
+            return;
+        MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();
+        String lockKey = store.getKeys().lock(home.clusterId());
+        String holder = getSessionManager().getSessionIdManager().getWorkerName();
+        LockedRequest.of(request, IgnoredPaths.pathOf(request), locking, getSessionManager()).lock(home, lockKey, holder);
     }
 
     @Override
     public void commit(ManagedSession session) throws Exception
     {
-        if (session != null && isFlushOnResponseCommit() && session.isValid())
-            session.getSessionData().setDirty(true);
-        super.commit(session);
+        if (session == null || !isFlushOnResponseCommit())
+            return;
+        try (var lock = session.lock())
+        {
+            if (!session.isValid())
+                return;
+            session.onSessionPassivation();
+            ((MemcachedSessionDataStore)getSessionDataStore()).storeAtCommit(session.getId(), session.getSessionData());
+            session.onSessionActivation();
+        }
+    }
+
+    @Override
+    public void release(ManagedSession session) throws Exception
+    {
+        try
+        {
+            super.release(session);
+        }
+        finally
+        {
+            LockedRequest locked = LockedRequest.find(scope.currentRequest(), getSessionManager());
+            if (locked != null)
+                locked.finish(session);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package net.jettymemcached.sessions.cache;
 
+import net.jettymemcached.sessions.lock.PathPattern;
+import net.jettymemcached.sessions.lock.RequestLocking;
 import org.eclipse.jetty.session.AbstractSessionCacheFactory;
 import org.eclipse.jetty.session.SessionCache;
 import org.eclipse.jetty.session.SessionManager;
@@ -7,8 +9,14 @@ import org.eclipse.jetty.session.SessionManager;
 /** Installs a {@link NonStickySessionCache} in every context; unreadable stored sessions are removed. */
 public class NonStickySessionCacheFactory extends AbstractSessionCacheFactory
 {
-    public NonStickySessionCacheFactory()
+    private final PathPattern ignore;
+    private final RequestLocking locking;
+
+    /** @param ignore the paths that skip sessions, or null */
+    public NonStickySessionCacheFactory(PathPattern ignore, RequestLocking locking)
     {
+        this.ignore = ignore;
+        this.locking = locking;
         setRemoveUnloadableSessions(true);
         setFlushOnResponseCommit(true);
     }
@@ -16,6 +24,6 @@ public class NonStickySessionCacheFactory extends AbstractSessionCacheFactory
     @Override
     public SessionCache newSessionCache(SessionManager manager)
     {
-        return new NonStickySessionCache(manager);
+        return new NonStickySessionCache(manager, ignore, locking);
     }
 }

@@ -1,6 +1,8 @@
 package net.jettymemcached.sessions.cache;
 
-import net.jettymemcached.sessions.lock.IgnoredRequest;
+import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.lock.PathPattern;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionData;
@@ -12,18 +14,43 @@ import org.eclipse.jetty.session.SessionManager;
  * since this Jetty last saw it; the id manager then calls {@link #evictStale(String)} and the session is loaded
  * again from memcached.
  */
-public class StickySessionCache extends DefaultSessionCache
+public class StickySessionCache extends DefaultSessionCache implements RequestScope.Hooks
 {
-    public StickySessionCache(SessionManager manager)
+    private final PathPattern ignore;
+    private final RequestScope scope = new RequestScope(this);
+
+    public StickySessionCache(SessionManager manager, PathPattern ignore)
     {
         super(manager);
+        this.ignore = ignore;
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        super.doStart();
+        scope.attach(getSessionManager().getContext());
+    }
+
+    @Override
+    protected void doStop() throws Exception
+    {
+        scope.detach();
+        super.doStop();
     }
 
     /** Requests matching {@code ignorePattern} see no session: nothing is loaded, refreshed or written for them. */
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        return IgnoredRequest.isCurrent() ? null : super.get(id);
+        Request request = scope.currentRequest();
+        return request != null && IgnoredPaths.ignores(ignore, request) ? null : super.get(id);
+    }
+
+    /** Sticky sessions take no locks. */
+    @Override
+    public void beforeLoad(Request request, SessionId home)
+    {
     }
 
     @Override

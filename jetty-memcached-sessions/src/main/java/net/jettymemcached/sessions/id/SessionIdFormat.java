@@ -13,7 +13,7 @@ import net.jettymemcached.sessions.node.NodeList;
 public final class SessionIdFormat
 {
     /** Ids this manager makes have at least this many random characters (Jetty's two random longs). */
-    static final int MIN_RANDOM = 16;
+    public static final int MIN_RANDOM = 16;
     /** Short enough that keys stay below memcached's 250 bytes with prefix, context and vhost. */
     static final int MAX_RANDOM = 100;
 

@@ -3,7 +3,7 @@ package net.jettymemcached.sessions.lock;
 import java.util.Locale;
 
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.config.Property;
 
 /** What a request does when it could not get its session's lock within the lock timeout. */
 public enum LockTimeoutAction
@@ -21,7 +21,7 @@ public enum LockTimeoutAction
         }
         catch (RuntimeException x)
         {
-            throw new InvalidConfigurationException(MemcachedSessionsConfig.PREFIX + "lockTimeoutAction", value, "must be 'proceed' or 'reject'");
+            throw new InvalidConfigurationException(Property.LOCK_TIMEOUT_ACTION.key(), value, "must be 'proceed' or 'reject'");
         }
     }
 }

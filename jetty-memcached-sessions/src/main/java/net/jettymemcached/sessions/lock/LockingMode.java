@@ -3,7 +3,7 @@ package net.jettymemcached.sessions.lock;
 import java.util.Locale;
 
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.config.Property;
 
 /**
  * Which requests take their session's lock (non-sticky mode): {@code none}, {@code all}, {@code auto} (all except
@@ -12,7 +12,7 @@ import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
  */
 public final class LockingMode
 {
-    public static final String PROPERTY = MemcachedSessionsConfig.PREFIX + "lockingMode";
+    public static final String PROPERTY = Property.LOCKING_MODE.key();
 
     public enum Kind
     {

@@ -2,6 +2,7 @@ package net.jettymemcached.sessions.lock;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +12,9 @@ import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeUnavailableException;
 import net.jettymemcached.sessions.node.MemcachedNode;
-import net.jettymemcached.sessions.node.NodeList;
+import net.jettymemcached.sessions.replication.Placement;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Distributed session locks: a memcached {@code add} of the session's lock key ({@code lock:} + its primary key) on
@@ -31,17 +33,17 @@ public final class SessionLocks
     }
 
     private final MemcachedAccess access;
-    private final NodeList nodes;
+    private final Placement placement;
     private final int expirationSeconds;
     private final long timeoutMs;
     private final MemcachedSessionStatistics stats;
 
-    public SessionLocks(MemcachedAccess access, NodeList nodes, int expirationSeconds, long timeoutMs, MemcachedSessionStatistics stats)
+    public SessionLocks(MemcachedAccess access, Placement placement, Duration expiration, Duration timeout, MemcachedSessionStatistics stats)
     {
         this.access = access;
-        this.nodes = nodes;
-        this.expirationSeconds = expirationSeconds;
-        this.timeoutMs = timeoutMs;
+        this.placement = placement;
+        this.expirationSeconds = (int)Math.max(1, expiration.toSeconds());
+        this.timeoutMs = timeout.toMillis();
         this.stats = stats;
     }
 
@@ -53,9 +55,9 @@ public final class SessionLocks
      */
     public Held acquire(SessionId id, String key, String holder) throws InterruptedException
     {
-        MemcachedNode node = nodes.node(id.nodeId());
+        MemcachedNode node = placement.lockNode(id);
         byte[] token = (holder + ":" + HexFormat.of().formatHex(randomBytes())).getBytes(StandardCharsets.US_ASCII);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         long pause = 5;
         boolean waited = false;
         while (true)
@@ -73,7 +75,7 @@ public final class SessionLocks
             {
                 return Held.NONE;
             }
-            long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long remainingMs = NanoTime.millisUntil(deadline);
             if (remainingMs <= 0)
             {
                 stats.lockTimedOut();

@@ -82,7 +82,10 @@ public final class MemcachedAccess
     {
         if (!health.isLive(node.id()))
             throw new NodeUnavailableException("memcached node " + node + " is down");
-        return clients.client(node);
+        NodeClient client = clients.client(node);
+        if (client == null)
+            throw new NodeUnavailableException("memcached sessions are stopped: no client for node " + node);
+        return client;
     }
 
     private <T> T failed(MemcachedNode node, NodeUnavailableException x) throws NodeUnavailableException

@@ -35,16 +35,13 @@ public class NodeClient implements AutoCloseable
     private final long timeoutMs;
     private final MemcachedClient client;
 
-    /**
-     * @param protocol "text" or "binary"
-     * @param username SASL PLAIN user (binary protocol only), or null
-     */
-    public NodeClient(MemcachedNode node, long timeoutMs, String protocol, String username, String password) throws IOException
+    /** @param username SASL PLAIN user (binary protocol only), or null */
+    public NodeClient(MemcachedNode node, long timeoutMs, Protocol protocol, String username, String password) throws IOException
     {
         this.node = node;
         this.timeoutMs = timeoutMs;
         ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder()
-            .setProtocol("binary".equalsIgnoreCase(protocol) ? ConnectionFactoryBuilder.Protocol.BINARY : ConnectionFactoryBuilder.Protocol.TEXT)
+            .setProtocol(protocol == Protocol.BINARY ? ConnectionFactoryBuilder.Protocol.BINARY : ConnectionFactoryBuilder.Protocol.TEXT)
             .setOpTimeout(timeoutMs)
             .setFailureMode(FailureMode.Cancel)
             .setDaemon(true)

@@ -1,31 +1,65 @@
 package net.jettymemcached.sessions.memcached;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.node.NodeList;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.component.Dumpable;
 
-/** One {@link NodeClient} per configured node, created together and closed together. */
-public final class NodeClients implements AutoCloseable
+/**
+ * One {@link NodeClient} per configured node: connected when started, closed (with every spymemcached thread) when
+ * stopped.
+ */
+public final class NodeClients extends AbstractLifeCycle implements Dumpable
 {
-    private final Map<String, NodeClient> clients = new LinkedHashMap<>();
+    private final NodeList nodes;
+    private final Duration timeout;
+    private final Protocol protocol;
+    private final String username;
+    private final String password;
+    private volatile Map<String, NodeClient> clients = Map.of();
 
-    public NodeClients(NodeList nodes, long timeoutMs, String protocol, String username, String password) throws IOException
+    /** @param username SASL PLAIN user (binary protocol only), or empty */
+    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, String username, String password)
     {
+        this.nodes = nodes;
+        this.timeout = timeout;
+        this.protocol = protocol;
+        this.username = username;
+        this.password = password;
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        Map<String, NodeClient> connected = new LinkedHashMap<>();
         try
         {
             for (MemcachedNode node : nodes.nodes())
-                clients.put(node.id(), new NodeClient(node, timeoutMs, protocol, username, password));
+                connected.put(node.id(), new NodeClient(node, timeout.toMillis(), protocol, username, password));
         }
-        catch (IOException | RuntimeException x)
+        catch (Exception x)
         {
-            close();
+            connected.values().forEach(NodeClient::close);
             throw x;
         }
+        clients = connected;
+        super.doStart();
     }
 
+    @Override
+    protected void doStop() throws Exception
+    {
+        Map<String, NodeClient> open = clients;
+        clients = Map.of();
+        open.values().forEach(NodeClient::close);
+        super.doStop();
+    }
+
+    /** @return the node's client, or null when not started */
     public NodeClient client(MemcachedNode node)
     {
         return clients.get(node.id());
@@ -38,9 +72,14 @@ public final class NodeClients implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public void dump(Appendable out, String indent) throws java.io.IOException
     {
-        clients.values().forEach(NodeClient::close);
-        clients.clear();
+        Dumpable.dumpObjects(out, indent, this, clients.values().toArray());
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s@%x{%s, %s, %d clients}", getClass().getSimpleName(), hashCode(), getState(), protocol.name().toLowerCase(java.util.Locale.ROOT), clients.size());
     }
 }

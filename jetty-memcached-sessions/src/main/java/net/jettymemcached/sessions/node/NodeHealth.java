@@ -1,81 +1,139 @@
 package net.jettymemcached.sessions.node;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Which nodes are live. Requests only read this in-memory state and never wait for a probe: a failed operation marks
- * a node down at once, and a background thread re-probes every node at a fixed interval so that a node that comes
- * back is used again. Every change of state is logged once, so a dead node does not flood the log.
+ * a node down at once, and a probe round every interval re-checks every node so that a node that comes back is used
+ * again. Every change of state is logged once, so a dead node does not flood the log.
+ * <p>
+ * As Jetty's {@code HouseKeeper} does, it borrows the server's {@link Scheduler} when given one and stops only a
+ * scheduler it made itself. A probe round can wait up to the operation timeout for a paused node, so it runs on the
+ * given executor (the server's thread pool), never on the shared scheduler thread.
  */
 @ManagedObject("Liveness of the memcached nodes")
-public class NodeHealth extends AbstractLifeCycle
+public class NodeHealth extends ContainerLifeCycle
 {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
 
     private final NodeList nodes;
     private final NodeProbe probe;
-    private final long probeIntervalMs;
-    private final long startupWaitMs;
+    private final Duration probeInterval;
+    private final Duration startupWait;
     private final Map<String, AtomicBoolean> live = new ConcurrentHashMap<>();
-    private ScheduledExecutorService prober;
+    private Scheduler scheduler;
+    private Executor executor;
+    private ScheduledExecutorScheduler ownScheduler;
+    private volatile Scheduler.Task nextRound;
 
-    public NodeHealth(NodeList nodes, NodeProbe probe, long probeIntervalMs, long startupWaitMs)
+    public NodeHealth(NodeList nodes, NodeProbe probe, Duration probeInterval, Duration startupWait)
     {
         this.nodes = nodes;
         this.probe = probe;
-        this.probeIntervalMs = probeIntervalMs;
-        this.startupWaitMs = startupWaitMs;
+        this.probeInterval = probeInterval;
+        this.startupWait = startupWait;
         for (MemcachedNode node : nodes.nodes())
             live.put(node.id(), new AtomicBoolean(false));
+    }
+
+    /** @param scheduler the server's scheduler, or null to make one; set before start */
+    public void setScheduler(Scheduler scheduler)
+    {
+        this.scheduler = scheduler;
+    }
+
+    /** @param executor runs the probe rounds (the server's thread pool), or null to run them on the scheduler */
+    public void setExecutor(Executor executor)
+    {
+        this.executor = executor;
     }
 
     @Override
     protected void doStart() throws Exception
     {
+        if (scheduler == null)
+        {
+            ownScheduler = new ScheduledExecutorScheduler("memcached-sessions-probe", true);
+            addBean(ownScheduler, true);
+            scheduler = ownScheduler;
+        }
+        super.doStart();
         awaitConnections();
         for (MemcachedNode node : nodes.nodes())
         {
             if (!isLive(node.id()))
                 LOG.warn("memcached node {} is down at start-up; sessions go to the other nodes until it answers", node);
         }
-        prober = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            Thread thread = new Thread(r, "memcached-sessions-probe");
-            thread.setDaemon(true);
-            return thread;
-        });
-        prober.scheduleWithFixedDelay(this::probeAllQuietly, probeIntervalMs, probeIntervalMs, TimeUnit.MILLISECONDS);
-        super.doStart();
+        scheduleRound();
     }
 
     @Override
     protected void doStop() throws Exception
     {
-        prober.shutdownNow();
-        prober.awaitTermination(5, TimeUnit.SECONDS);
-        prober = null;
+        Scheduler.Task task = nextRound;
+        if (task != null)
+            task.cancel();
+        nextRound = null;
         super.doStop();
+        if (ownScheduler != null)
+        {
+            removeBean(ownScheduler);
+            ownScheduler = null;
+            scheduler = null;
+        }
+    }
+
+    private void scheduleRound()
+    {
+        if (isStarting() || isRunning())
+            nextRound = scheduler.schedule(this::startRound, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void startRound()
+    {
+        Runnable round = () ->
+        {
+            if (!isRunning())
+                return;
+            probeAllQuietly();
+            scheduleRound();
+        };
+        try
+        {
+            if (executor == null)
+                round.run();
+            else
+                executor.execute(round);
+        }
+        catch (RejectedExecutionException x)
+        {
+            LOG.debug("probe round not run: the executor is stopping");
+        }
     }
 
     /** Connections open asynchronously: give every node up to the start-up wait to answer its first probe. */
     private void awaitConnections() throws InterruptedException
     {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startupWaitMs);
+        long deadline = NanoTime.now() + startupWait.toNanos();
         for (MemcachedNode node : nodes.nodes())
         {
-            while (!probe.probe(node) && System.nanoTime() < deadline)
+            while (!probe.probe(node) && NanoTime.isBefore(NanoTime.now(), deadline))
                 Thread.sleep(10);
             if (probe.probe(node))
                 markUp(node.id());
@@ -141,5 +199,11 @@ public class NodeHealth extends AbstractLifeCycle
     public String getDownNodes()
     {
         return String.join(" ", nodes.nodes().stream().filter(n -> !isLive(n.id())).map(MemcachedNode::id).toList());
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s@%x{%s, live=[%s], down=[%s]}", getClass().getSimpleName(), hashCode(), getState(), getLiveNodes(), getDownNodes());
     }
 }

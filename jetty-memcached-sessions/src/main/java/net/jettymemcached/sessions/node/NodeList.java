@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
+import net.jettymemcached.sessions.config.Property;
 
 /**
  * The configured memcached nodes in their configured order, and which of them are failover nodes.
@@ -22,8 +23,8 @@ import net.jettymemcached.sessions.config.InvalidConfigurationException;
  */
 public final class NodeList
 {
-    public static final String NODES_PROPERTY = "jetty.session.memcached.nodes";
-    public static final String FAILOVER_NODES_PROPERTY = "jetty.session.memcached.failoverNodes";
+    public static final String NODES_PROPERTY = Property.NODES.key();
+    public static final String FAILOVER_NODES_PROPERTY = Property.FAILOVER_NODES.key();
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private static final Pattern WITH_ID = Pattern.compile("([^:\\[\\]]+):(\\[[0-9A-Fa-f:.%a-zA-Z]+\\]|[^:\\[\\]]+):([^:]+)");
@@ -45,8 +46,8 @@ public final class NodeList
     }
 
     /**
-     * @param nodes         the value of {@value #NODES_PROPERTY}
-     * @param failoverNodes the value of {@value #FAILOVER_NODES_PROPERTY}, may be null or blank
+     * @param nodes         the value of {@link #NODES_PROPERTY}
+     * @param failoverNodes the value of {@link #FAILOVER_NODES_PROPERTY}, may be null or blank
      * @throws InvalidConfigurationException naming the property and the bad value
      */
     public static NodeList parse(String nodes, String failoverNodes)

@@ -129,9 +129,9 @@ public class MemcachedSessionStatistics
     @Override
     public String toString()
     {
-        return "loads=" + getLoads() + " backupLoads=" + getBackupLoads() + " restores=" + getPrimaryRestores() +
+        return getClass().getSimpleName() + "@" + Integer.toHexString(hashCode()) + "{loads=" + getLoads() + " backupLoads=" + getBackupLoads() + " restores=" + getPrimaryRestores() +
             " relocations=" + getRelocations() + " writes=" + getWrites() + " writeFailures=" + getWriteFailures() +
             " backupWriteFailures=" + getBackupWriteFailures() + " unreadable=" + getUnreadableSessions() +
-            " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions();
+            " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions() + "}";
     }
 }

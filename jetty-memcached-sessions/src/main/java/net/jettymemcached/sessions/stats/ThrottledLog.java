@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Logs a recurring warning at most once per interval and says how many were left out meanwhile, so that a dead
@@ -24,7 +25,7 @@ public final class ThrottledLog
 
     public void warn(String format, Object... args)
     {
-        long now = System.nanoTime();
+        long now = NanoTime.now();
         long allowed = nextAllowed.get();
         if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + intervalNanos))
         {

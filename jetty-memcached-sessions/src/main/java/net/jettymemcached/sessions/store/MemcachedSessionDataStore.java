@@ -2,28 +2,35 @@ package net.jettymemcached.sessions.store;
 
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import net.jettymemcached.sessions.MemcachedCluster;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
 import net.jettymemcached.sessions.codec.SessionTooLargeException;
 import net.jettymemcached.sessions.codec.UnreadableEnvelopeException;
+import net.jettymemcached.sessions.format.AccessRecord;
+import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.replication.StoredCopy;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
+import org.eclipse.jetty.util.FuturePromise;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Jetty's {@code SessionDataStore} for one context, keeping each session in memcached as a primary copy on the node
  * named in the session id and a backup on the next live node.
+ * <p>
+ * Whether a store writes, and what, is the {@link WritePolicy}'s decision alone: {@link #store} replaces Jetty's own
+ * save-period check with it.
  * <p>
  * memcached cannot enumerate keys, so {@link #doGetExpired} finds nothing and {@link #doCleanOrphans} does nothing:
  * abandoned values disappear by their memcached expiry instead.
@@ -33,66 +40,43 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedSessionDataStore.class);
 
-    private final MemcachedCluster cluster;
+    private static final int MAX_OVERSIZED_LOGGED = 10_000;
+
+    private final StoreParts parts;
     private final ThrottledLog failureLog = new ThrottledLog(LOG, 10, TimeUnit.SECONDS);
-    private final SessionWrites writes;
-    /** Sessions whose refusal as too large was logged. */
-    private final Set<String> oversizedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sessions whose refusal as too large was logged (the most recent ones). */
+    private final Set<String> oversizedLogged = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>()
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest)
+        {
+            return size() > MAX_OVERSIZED_LOGGED;
+        }
+    }));
+    private WritePolicy policy;
+    private SessionWrites writes;
     private SessionKeys keys;
 
-    public MemcachedSessionDataStore(MemcachedCluster cluster)
+    public MemcachedSessionDataStore(StoreParts parts)
     {
-        this.cluster = cluster;
-        this.writes = new SessionWrites(cluster, failureLog);
+        this.parts = parts;
     }
 
     @Override
     protected void doStart() throws Exception
     {
         super.doStart();
-        keys = new SessionKeys(cluster.config().getKeyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
-        cluster.acquire();
-        cluster.register(this);
+        keys = new SessionKeys(parts.keyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
+        policy = new WritePolicy(!parts.sticky(), java.time.Duration.ofSeconds(Math.max(0, getSavePeriodSec())));
+        writes = new SessionWrites(parts, policy, failureLog);
     }
 
     @Override
     protected void doStop() throws Exception
     {
-        cluster.unregister(this);
-        cluster.writer().flush(5000);
-        cluster.release();
+        if (parts.writeAsync())
+            parts.writer().flush(5000);
         super.doStop();
-    }
-
-    /** @return the context path of this store's context ({@code ""} for the root context) */
-    public String getContextPath()
-    {
-        String path = _context.getContext().getContextPath();
-        return path == null || path.equals("/") ? "" : path;
-    }
-
-    /** @return the name of the session cookie of this store's context */
-    public String getSessionCookieName()
-    {
-        return _context.getSessionManager().getSessionCookie();
-    }
-
-    /** @return true if a request for {@code path} on {@code host} is handled by this store's context */
-    public boolean serves(String path, String host)
-    {
-        String contextPath = getContextPath();
-        if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/")))
-            return false;
-        List<String> vhosts = _context.getContext().getVirtualHosts();
-        if (vhosts == null || vhosts.isEmpty())
-            return true;
-        for (String vhost : vhosts)
-        {
-            if (vhost.startsWith("@") || vhost.equalsIgnoreCase(host) ||
-                (vhost.startsWith("*.") && host != null && host.toLowerCase(Locale.ROOT).endsWith(vhost.substring(1).toLowerCase(Locale.ROOT))))
-                return true;
-        }
-        return false;
     }
 
     public SessionKeys getKeys()
@@ -114,9 +98,9 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
 
     private SessionId parse(String id)
     {
-        SessionId sessionId = cluster.idFormat().parse(id);
+        SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
-            cluster.statistics().rejectedId();
+            parts.statistics().rejectedId();
         return sessionId;
     }
 
@@ -127,11 +111,11 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         if (sessionId == null)
             return null;
         String key = keys.primary(id);
-        byte[] pending = cluster.writer().pendingValue(key);
+        byte[] pending = parts.writeAsync() ? parts.writer().pendingValue(key) : null;
         if (pending != null)
             return decode(id, pending);
 
-        StoredCopy copy = cluster.replicas().read(sessionId, key, keys.backup(id));
+        StoredCopy copy = parts.replicas().read(sessionId, key, keys.backup(id));
         if (copy == null)
             return null;
         SessionData data;
@@ -142,14 +126,14 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         catch (UnreadableSessionDataException x)
         {
             // A damaged primary copy is not the end of the session while its backup is intact.
-            copy = copy.fromBackup() ? null : cluster.replicas().readBackup(sessionId, keys.backup(id));
+            copy = copy.fromBackup() ? null : parts.replicas().readBackup(sessionId, keys.backup(id));
             if (copy == null)
                 throw x;
             data = decode(id, copy.value());
         }
-        cluster.statistics().loaded();
+        parts.statistics().loaded();
         if (copy.primaryEmpty())
-            cluster.replicas().restorePrimary(sessionId, key, Ttl.forStoredValue(data, System.currentTimeMillis(), getSavePeriodSec()), copy.value());
+            parts.replicas().restorePrimary(sessionId, key, Ttl.forStoredValue(data, parts.clock().millis(), getSavePeriodSec()), copy.value());
         return data;
     }
 
@@ -158,10 +142,10 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     {
         try
         {
-            long started = System.nanoTime();
+            long started = NanoTime.now();
             StoredValue stored = StoredValue.parse(value);
-            SessionEnvelope.Decoded decoded = cluster.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
-            cluster.statistics().deserialized(System.nanoTime() - started);
+            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
+            parts.statistics().deserialized(NanoTime.since(started));
             SessionData data = decoded.data();
             long writtenInFull = data.getLastSaved();
             AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data) : stored.latestAccess();
@@ -172,7 +156,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         }
         catch (UnreadableEnvelopeException x)
         {
-            cluster.statistics().unreadable();
+            parts.statistics().unreadable();
             LOG.warn("session {} of context {} is unreadable and will be discarded: {}", id, _context.getCanonicalContextPath(), x.getMessage());
             throw new UnreadableSessionDataException(id, _context, x);
         }
@@ -184,23 +168,63 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         return new MemcachedSessionData(id, _context.getCanonicalContextPath(), _context.getVhost(), created, accessed, lastAccessed, maxInactiveMs);
     }
 
+    /** Jetty's store at the end of a request (and at context stop, id change, eviction). */
     @Override
     public void store(String id, SessionData data) throws Exception
     {
-        if (data != null && writes.isUnsaved(id))
-            data.setDirty(true);
-        super.store(id, data);
+        store(WritePolicy.Trigger.STORE, id, data);
+    }
+
+    /** The store at response commit (non-sticky mode), before the client can see the response. */
+    public void storeAtCommit(String id, SessionData data) throws Exception
+    {
+        store(WritePolicy.Trigger.RESPONSE_COMMIT, id, data);
+    }
+
+    /**
+     * Jetty's {@code AbstractSessionDataStore.store} with the write policy's gate instead of Jetty's own: the same
+     * bookkeeping of {@code lastSaved} and the dirty flags, the write inside the context's scope (webapp classes
+     * serialize with the webapp's class loader).
+     */
+    private void store(WritePolicy.Trigger trigger, String id, SessionData data) throws Exception
+    {
+        if (!isStarted())
+            throw new IllegalStateException("Not started");
+        if (data == null)
+            return;
+        long lastSave = data.getLastSaved();
+        long now = parts.clock().millis();
+        boolean unsaved = data instanceof MemcachedSessionData tracked && tracked.isUnsaved();
+        if (!policy.shouldEncode(trigger, data.isDirty(), data.isMetaDataDirty(), lastSave, unsaved, now))
+            return;
+        data.setLastSaved(now);
+        FuturePromise<Void> result = new FuturePromise<>();
+        _context.run(() ->
+        {
+            try
+            {
+                doStore(id, data, lastSave);
+                data.clean();
+                result.succeeded(null);
+            }
+            catch (Exception x)
+            {
+                data.setLastSaved(lastSave);
+                result.failed(x);
+            }
+        });
+        result.getOrThrow();
     }
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception
     {
-        SessionId sessionId = cluster.idFormat().parse(id);
+        SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
             throw new IllegalArgumentException("not a session id of this cluster: " + id);
         try
         {
-            writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
+            writes.store(sessionId, keys, data, lastSaveTime);
         }
         catch (SessionTooLargeException x)
         {
@@ -215,9 +239,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
      */
     private void refuseOversized(String id, SessionTooLargeException x)
     {
-        cluster.statistics().sessionTooLarge();
-        if (oversizedLogged.size() > 10_000)
-            oversizedLogged.clear();
+        parts.statistics().sessionTooLarge();
         if (oversizedLogged.add(id))
             LOG.warn("session {} of context {} not written, its previous stored copy stays: {}", id, _context.getCanonicalContextPath(), x.getMessage());
     }
@@ -228,7 +250,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         try
         {
             SessionData data = doLoad(id);
-            return data != null && (data.getExpiry() <= 0 || data.getExpiry() > System.currentTimeMillis());
+            return data != null && (data.getExpiry() <= 0 || data.getExpiry() > parts.clock().millis());
         }
         catch (UnreadableSessionDataException x)
         {
@@ -239,13 +261,13 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     @Override
     public boolean delete(String id) throws Exception
     {
-        SessionId sessionId = cluster.idFormat().parse(id);
+        SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
             return false;
         String key = keys.primary(id);
-        writes.forget(id);
-        cluster.writer().cancel(key, 2 * cluster.config().getOperationTimeoutMillis());
-        return cluster.replicas().delete(sessionId, key, keys.backup(id), keys.lock(id));
+        if (parts.writeAsync())
+            parts.writer().cancel(key, 2 * parts.operationTimeout().toMillis());
+        return parts.replicas().delete(sessionId, key, keys.backup(id), keys.lock(id));
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 import net.jettymemcached.sessions.MemcachedCluster;
 import net.jettymemcached.sessions.MemcachedSessions;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
-import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.MemcachedSessionIdManager;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStoreFactory;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -70,13 +70,8 @@ final class BenchServer implements AutoCloseable
         MemcachedSessionsConfig config = new MemcachedSessionsConfig();
         config.setNodes(nodes);
         settings.accept(config);
-        return start(server ->
-        {
-            MemcachedSessionDataStoreFactory stores = new MemcachedSessionDataStoreFactory(new MemcachedCluster(config));
-            stores.setSavePeriodSec(savePeriodSec);
-            MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config, stores);
-            idManager.setWorkerName("w1");
-        });
+        config.setSavePeriodSec(savePeriodSec);
+        return start(server -> MemcachedSessions.install(server, config).setWorkerName("w1"));
     }
 
     private static BenchServer start(Consumer<Server> sessions) throws Exception
@@ -91,7 +86,7 @@ final class BenchServer implements AutoCloseable
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new BenchServlet()), "/app/*");
         server.setHandler(context);
-        sessions.accept(server); // after setHandler: MemcachedSessions.install wraps the server's handler
+        sessions.accept(server); // after setHandler, as the module's XML runs after jetty.xml
         try
         {
             server.start();

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import net.jettymemcached.sessions.codec.EnvelopeInspector;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.store.SessionKeys;
-import net.jettymemcached.sessions.store.StoredValue;
+import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 import org.junit.jupiter.api.AfterEach;

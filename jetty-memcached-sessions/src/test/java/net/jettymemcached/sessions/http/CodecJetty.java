@@ -2,7 +2,7 @@ package net.jettymemcached.sessions.http;
 
 import java.util.function.Consumer;
 
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 
 /** A {@link JettyNode} serving {@link ObjectServlet} at {@code /app/*}, whose webapp may have a class loader of its own. */

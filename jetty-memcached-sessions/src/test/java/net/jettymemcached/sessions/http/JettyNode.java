@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 import net.jettymemcached.sessions.MemcachedCluster;
 import net.jettymemcached.sessions.MemcachedSessions;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
-import net.jettymemcached.sessions.id.MemcachedSessionIdManager;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.MemcachedSessionIdManager;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;

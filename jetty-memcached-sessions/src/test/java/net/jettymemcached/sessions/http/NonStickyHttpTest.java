@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;

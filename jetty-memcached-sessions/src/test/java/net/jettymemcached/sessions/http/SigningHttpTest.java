@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.codec.EnvelopeInspector;
 import net.jettymemcached.sessions.store.SessionKeys;
-import net.jettymemcached.sessions.store.StoredValue;
+import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 import org.junit.jupiter.api.AfterEach;

@@ -9,7 +9,7 @@ import java.util.Map;
 import net.jettymemcached.sessions.codec.EnvelopeInspector;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import net.jettymemcached.sessions.store.SessionKeys;
-import net.jettymemcached.sessions.store.StoredValue;
+import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 import org.eclipse.jetty.logging.JettyLoggerFactory;

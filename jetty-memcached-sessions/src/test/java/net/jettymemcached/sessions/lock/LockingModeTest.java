@@ -46,21 +46,6 @@ class LockingModeTest
     }
 
     @Test
-    void outcomesOfOverlappingRequestsNeverHideAChange()
-    {
-        RequestOutcomes outcomes = new RequestOutcomes();
-        RequestOutcomes.Watch reader = outcomes.watch("id-n1");
-        RequestOutcomes.Watch writer = outcomes.watch("id-n1");
-        outcomes.report("id-n1", false);
-        outcomes.report("id-n1", true);
-        outcomes.report("id-n1", false);
-        assertEquals(RequestOutcomes.Outcome.MODIFIED, outcomes.end(writer));
-        assertEquals(RequestOutcomes.Outcome.MODIFIED, outcomes.end(reader));
-        RequestOutcomes.Watch idle = outcomes.watch("id-n1");
-        assertEquals(RequestOutcomes.Outcome.UNKNOWN, outcomes.end(idle), "no store, nothing learned");
-    }
-
-    @Test
     void badValuesNameTheProperty()
     {
         InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class, () -> LockingMode.parse("sometimes"));

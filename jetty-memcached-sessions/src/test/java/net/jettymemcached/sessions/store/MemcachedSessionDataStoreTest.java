@@ -3,9 +3,12 @@ package net.jettymemcached.sessions.store;
 import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.MemcachedCluster;
+import net.jettymemcached.sessions.MemcachedSessions;
+import net.jettymemcached.sessions.MemcachedSettings;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.format.StoredValue;
+import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -81,7 +84,9 @@ public class MemcachedSessionDataStoreTest extends AbstractSessionDataStoreTest
         config.setNodes(node.host() + ":" + node.port());
         config.setSticky(true);
         config.setBackupAsync(false);
-        return new MemcachedSessionDataStoreFactory(new MemcachedCluster(config));
+        MemcachedCluster cluster = new MemcachedCluster(_server, MemcachedSettings.parse(config));
+        MemcachedSessions.addCluster(_server, cluster);
+        return new MemcachedSessionDataStoreFactory(cluster.storeParts());
     }
 
     /** The key of {@code data} (its own context and vhost) on the single node. */

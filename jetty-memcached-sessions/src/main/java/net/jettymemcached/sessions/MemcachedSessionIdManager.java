@@ -1,10 +1,9 @@
-package net.jettymemcached.sessions.id;
+package net.jettymemcached.sessions;
 
-import java.util.Optional;
-
-import net.jettymemcached.sessions.MemcachedCluster;
+import net.jettymemcached.sessions.cache.RequestScope;
 import net.jettymemcached.sessions.cache.StickySessionCache;
-import net.jettymemcached.sessions.node.MemcachedNode;
+import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.id.SessionIdFormat;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
@@ -17,15 +16,19 @@ import org.slf4j.LoggerFactory;
  * Replaces Jetty's {@link DefaultSessionIdManager} so that session ids name their memcached node:
  * {@code <random>-<node>} as cluster id, {@code <random>-<node>.<worker>} in the cookie.
  * <p>
- * Every request's id passes through {@link #getId(String)}, which is where two things happen before the session is
- * looked up:
+ * Jetty resolves each id a request carries (every session cookie, {@code ;jsessionid=}) in the context, and passes
+ * each through {@link #getId(String)} before the context's cache loads it. That is where, before the session is
+ * loaded:
  * <ul>
- * <li>if the id's node is dead, the session moves to the next live node: same random part, new node, the same new id
- * on every Jetty. The data follows through Jetty's own id renewal (loaded from the backup, stored under the new id),
- * and Jetty sends the new cookie in the same response because the id no longer matches the cookie;</li>
+ * <li>the context's cache does what it must first (locking, in non-sticky mode), for the session's live home;</li>
+ * <li>if the id's node is dead, the session moves to its live home: same random part, new node, the same new id on
+ * every Jetty. The data follows through Jetty's own id renewal (loaded from the backup, stored under the new id), and
+ * Jetty sends the new cookie in the same response because the id no longer matches the cookie;</li>
  * <li>if the cookie names another worker, the session was served there since, and a copy cached here is dropped so
  * the request sees the newer one from memcached.</li>
  * </ul>
+ * Exceptions thrown here reach Jetty (unlike those of the cache), which is how a request that may not proceed is
+ * answered 503 before the application runs.
  */
 @ManagedObject("Session id manager that encodes the memcached node in the id")
 public class MemcachedSessionIdManager extends DefaultSessionIdManager
@@ -33,39 +36,20 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedSessionIdManager.class);
 
     private final MemcachedCluster cluster;
+    private final SessionIdFormat idFormat;
     private final Relocations relocations = new Relocations();
 
     public MemcachedSessionIdManager(Server server, MemcachedCluster cluster)
     {
         super(server);
         this.cluster = cluster;
-        addBean(cluster, false);
-        addBean(cluster.statistics(), false);
+        this.idFormat = cluster.idFormat();
     }
 
+    /** @return the memcached side this id manager places sessions on */
     public MemcachedCluster getCluster()
     {
         return cluster;
-    }
-
-    @Override
-    protected void doStart() throws Exception
-    {
-        cluster.acquire();
-        super.doStart();
-    }
-
-    @Override
-    protected void doStop() throws Exception
-    {
-        try
-        {
-            super.doStop();
-        }
-        finally
-        {
-            cluster.release();
-        }
     }
 
     @Override
@@ -77,27 +61,37 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
             random = SessionIdFormat.randomPart(super.newSessionId(seedTerm));
         }
         while (random.length() < SessionIdFormat.MIN_RANDOM);
-        MemcachedNode node = cluster.selector().forNewSession();
-        return new SessionId(random, node.id()).clusterId();
+        return new SessionId(random, cluster.placement().forNewSession().id()).clusterId();
     }
 
     @Override
     public String getId(String extendedId)
     {
         String clusterId = super.getId(extendedId);
-        SessionId id = cluster.idFormat().parse(clusterId);
+        SessionId id = idFormat.parse(clusterId);
         if (id == null)
             return clusterId; // the store refuses it without asking memcached; the request gets a new session
-        if (!id.nodeId().isEmpty() && !cluster.selector().isLive(id.nodeId()))
-        {
-            Optional<MemcachedNode> target = cluster.selector().nextLiveAfter(id.nodeId());
-            if (target.isPresent())
-                return relocate(extendedId, id, id.onNode(target.get().id()));
-        }
+        SessionId home = cluster.placement().liveHome(id);
+        beforeLoad(home);
+        if (!home.equals(id))
+            return relocate(extendedId, id, home);
         String worker = SessionIdFormat.workerOf(extendedId);
         if (worker != null && !worker.equals(getWorkerName()))
             evictStaleCopies(clusterId);
         return clusterId;
+    }
+
+    private static void beforeLoad(SessionId home)
+    {
+        try
+        {
+            RequestScope.beforeLoad(home);
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before loading session " + home, x);
+        }
     }
 
     private String relocate(String oldExtendedId, SessionId oldId, SessionId newId)

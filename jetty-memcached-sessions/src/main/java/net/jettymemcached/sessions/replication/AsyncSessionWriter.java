@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.store;
+package net.jettymemcached.sessions.replication;
 
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,6 +10,7 @@ import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Writes sessions to memcached off the request thread ({@code backupAsync=true}, sticky mode). The value is encoded
@@ -134,8 +135,8 @@ public class AsyncSessionWriter extends AbstractLifeCycle
     /** Waits until every queued write has run, at most {@code timeoutMs}. */
     public boolean flush(long timeoutMs)
     {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while ((!queued.isEmpty() || !inFlight.isEmpty()) && System.nanoTime() < deadline)
+        long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while ((!queued.isEmpty() || !inFlight.isEmpty()) && NanoTime.isBefore(NanoTime.now(), deadline))
             pause();
         return queued.isEmpty() && inFlight.isEmpty();
     }
@@ -184,8 +185,8 @@ public class AsyncSessionWriter extends AbstractLifeCycle
 
     private void awaitNotInFlight(String key, long timeoutMs)
     {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (inFlight.containsKey(key) && System.nanoTime() < deadline)
+        long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (inFlight.containsKey(key) && NanoTime.isBefore(NanoTime.now(), deadline))
             pause();
     }
 

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.store;
+package net.jettymemcached.sessions.format;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

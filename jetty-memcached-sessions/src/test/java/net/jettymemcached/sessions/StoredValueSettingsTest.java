@@ -1,4 +1,6 @@
-package net.jettymemcached.sessions.config;
+package net.jettymemcached.sessions;
+
+import net.jettymemcached.sessions.config.InvalidConfigurationException;
 
 import net.jettymemcached.sessions.codec.DeserializationFilters;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.store;
+package net.jettymemcached.sessions.replication;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +8,6 @@ import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeUnavailableException;
 import net.jettymemcached.sessions.node.MemcachedNode;
-import net.jettymemcached.sessions.node.NodeList;
-import net.jettymemcached.sessions.node.NodeSelector;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.slf4j.Logger;
@@ -25,25 +23,15 @@ public final class SessionReplicas
     private static final Logger LOG = LoggerFactory.getLogger(SessionReplicas.class);
 
     private final MemcachedAccess access;
-    private final NodeSelector selector;
+    private final Placement placement;
     private final MemcachedSessionStatistics stats;
     private final ThrottledLog degradedLog = new ThrottledLog(LOG, 10, TimeUnit.SECONDS);
 
-    public SessionReplicas(MemcachedAccess access, NodeSelector selector, MemcachedSessionStatistics stats)
+    public SessionReplicas(MemcachedAccess access, Placement placement, MemcachedSessionStatistics stats)
     {
         this.access = access;
-        this.selector = selector;
+        this.placement = placement;
         this.stats = stats;
-    }
-
-    private NodeList nodes()
-    {
-        return selector.nodes();
-    }
-
-    private MemcachedNode primaryOf(SessionId id)
-    {
-        return nodes().node(id.nodeId());
     }
 
     /**
@@ -52,7 +40,7 @@ public final class SessionReplicas
      */
     public StoredCopy read(SessionId id, String primaryKey, String backupKey) throws NodeUnavailableException
     {
-        MemcachedNode primary = primaryOf(id);
+        MemcachedNode primary = placement.primary(id);
         NodeUnavailableException unavailable = null;
         boolean primaryAnswered = false;
         try
@@ -66,7 +54,7 @@ public final class SessionReplicas
         {
             unavailable = x;
         }
-        BackupRead backup = readBackup(primary, backupKey);
+        BackupRead backup = searchBackup(id, backupKey);
         if (backup.value() != null)
             return new StoredCopy(backup.value(), true, primaryAnswered);
         boolean anyBackupAnswered = backup.answered();
@@ -80,7 +68,7 @@ public final class SessionReplicas
     /** @return the backup copy of a session whose primary copy could not be used, or null */
     public StoredCopy readBackup(SessionId id, String backupKey)
     {
-        byte[] value = readBackup(primaryOf(id), backupKey).value();
+        byte[] value = searchBackup(id, backupKey).value();
         return value == null ? null : new StoredCopy(value, true, true);
     }
 
@@ -89,11 +77,11 @@ public final class SessionReplicas
     }
 
     /** The backup lives on the first live node after the primary, or further on if that one died meanwhile. */
-    private BackupRead readBackup(MemcachedNode primary, String backupKey)
+    private BackupRead searchBackup(SessionId id, String backupKey)
     {
         boolean answered = false;
         NodeUnavailableException unavailable = null;
-        for (MemcachedNode node : selector.liveAfter(primary.id()))
+        for (MemcachedNode node : placement.backupCandidates(id))
         {
             try
             {
@@ -121,7 +109,7 @@ public final class SessionReplicas
      */
     public void write(SessionId id, String primaryKey, String backupKey, int ttl, byte[] value) throws MemcachedAccessException
     {
-        MemcachedNode primary = primaryOf(id);
+        MemcachedNode primary = placement.primary(id);
         MemcachedAccessException primaryFailure = null;
         int copies = 0;
         try
@@ -134,7 +122,7 @@ public final class SessionReplicas
             primaryFailure = x;
         }
 
-        Optional<MemcachedNode> backup = nodes().isAnonymous() ? Optional.empty() : selector.nextLiveAfter(primary.id());
+        Optional<MemcachedNode> backup = placement.backup(id);
         MemcachedAccessException backupFailure = null;
         if (backup.isPresent())
         {
@@ -174,7 +162,7 @@ public final class SessionReplicas
     {
         try
         {
-            if (access.append(primaryOf(id), primaryKey, record))
+            if (access.append(placement.primary(id), primaryKey, record))
             {
                 stats.appended(record.length);
                 return true;
@@ -192,7 +180,7 @@ public final class SessionReplicas
     {
         try
         {
-            access.set(primaryOf(id), primaryKey, ttl, value);
+            access.set(placement.primary(id), primaryKey, ttl, value);
             stats.restoredPrimary();
         }
         catch (MemcachedAccessException x)
@@ -209,22 +197,19 @@ public final class SessionReplicas
      */
     public boolean delete(SessionId id, String primaryKey, String backupKey, String lockKey)
     {
-        MemcachedNode primary = primaryOf(id);
+        MemcachedNode primary = placement.primary(id);
         boolean deleted = false;
         try
         {
             deleted = access.delete(primary, primaryKey);
-            access.delete(primary, lockKey);
         }
         catch (NodeUnavailableException x)
         {
             LOG.debug("primary copy of {} not deleted: {}", id, x.getMessage());
         }
-        if (!nodes().isAnonymous())
-        {
-            for (MemcachedNode node : selector.liveAfter(primary.id()))
-                deleteQuietly(node, backupKey);
-        }
+        deleteQuietly(placement.lockNode(id), lockKey);
+        for (MemcachedNode node : placement.backupCandidates(id))
+            deleteQuietly(node, backupKey);
         return deleted;
     }
 

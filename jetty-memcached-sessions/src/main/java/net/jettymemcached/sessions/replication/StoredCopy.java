@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.store;
+package net.jettymemcached.sessions.replication;
 
 /**
  * A session value as found in memcached.

@@ -1,0 +1,158 @@
+package net.jettymemcached.sessions;
+
+import java.io.ObjectInputFilter;
+import java.time.Duration;
+import java.util.Locale;
+
+import net.jettymemcached.sessions.codec.AttributeCodecs;
+import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.codec.Signer;
+import net.jettymemcached.sessions.config.InvalidConfigurationException;
+import net.jettymemcached.sessions.config.Property;
+import net.jettymemcached.sessions.lock.LockTimeoutAction;
+import net.jettymemcached.sessions.lock.LockingMode;
+import net.jettymemcached.sessions.lock.PathPattern;
+import net.jettymemcached.sessions.memcached.Protocol;
+import net.jettymemcached.sessions.node.NodeList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The module's settings, parsed once from a {@link MemcachedSessionsConfig} into typed, immutable values: the node
+ * list, durations, sizes, enums and compiled patterns every component takes as it is. A bad value is refused here,
+ * with one message naming its property, so nothing later parses text again.
+ *
+ * @param lockingMode      {@code none} in sticky mode, whatever is configured (locking is non-sticky only)
+ * @param ignorePattern    the paths that skip sessions, or null when the pattern is blank
+ * @param signer           signs and verifies stored values, or null when values are not signed
+ * @param gracePeriodSec   Jetty's store grace period
+ * @param savePeriodSec    Jetty's store save period
+ */
+public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operationTimeout, boolean backupAsync,
+                                String keyPrefix, Protocol protocol, String username, String password,
+                                Duration nodeProbeInterval, int asyncQueueCapacity, LockingMode lockingMode,
+                                Duration lockTimeout, Duration lockExpiration, LockTimeoutAction lockTimeoutAction,
+                                PathPattern ignorePattern, ObjectInputFilter deserializationFilter, AttributeCodecs codecs,
+                                int compressionThresholdBytes, int maxSessionSizeBytes, Signer signer,
+                                int gracePeriodSec, int savePeriodSec)
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MemcachedSettings.class);
+
+    /**
+     * @throws InvalidConfigurationException naming the first bad property; it is also logged as one line, because
+     *                                       Jetty prints the exception among many stack frames
+     */
+    public static MemcachedSettings parse(MemcachedSessionsConfig config)
+    {
+        try
+        {
+            return parseValues(config);
+        }
+        catch (InvalidConfigurationException x)
+        {
+            LOG.error("memcached-sessions cannot start: {}", x.getMessage());
+            throw x;
+        }
+    }
+
+    private static MemcachedSettings parseValues(MemcachedSessionsConfig c)
+    {
+        NodeList nodes = NodeList.parse(c.getNodes(), c.getFailoverNodes());
+        Duration operationTimeout = positiveMillis(Property.OPERATION_TIMEOUT, c.getOperationTimeoutMillis());
+        Duration probeInterval = positiveMillis(Property.NODE_PROBE_INTERVAL, c.getNodeProbeIntervalMillis());
+        if (c.getAsyncQueueCapacity() <= 0)
+            throw invalid(Property.ASYNC_QUEUE_CAPACITY, c.getAsyncQueueCapacity(), "must be positive");
+        Protocol protocol = protocol(c.getProtocol());
+        if (!c.getUsername().isEmpty() && protocol != Protocol.BINARY)
+            throw new InvalidConfigurationException(Property.USERNAME.key(), c.getUsername(), "SASL authentication needs " + Property.PROTOCOL.key() + "=binary");
+        String keyPrefix = c.getKeyPrefix();
+        if (keyPrefix.length() > 64 || !keyPrefix.chars().allMatch(ch -> ch > 32 && ch < 127))
+            throw new InvalidConfigurationException(Property.KEY_PREFIX.key(), keyPrefix, "must be at most 64 printable ASCII characters without spaces");
+
+        LockingMode lockingMode = LockingMode.parse(c.getLockingMode());
+        PathPattern ignore = PathPattern.compile(Property.IGNORE_PATTERN.key(), c.getIgnorePattern());
+        if (c.getLockTimeoutMillis() < 0)
+            throw invalid(Property.LOCK_TIMEOUT, c.getLockTimeoutMillis(), "must not be negative");
+        if (c.getLockExpirationSeconds() <= 0)
+            throw invalid(Property.LOCK_EXPIRATION, c.getLockExpirationSeconds(), "must be a positive number of seconds");
+        LockTimeoutAction timeoutAction = LockTimeoutAction.parse(c.getLockTimeoutAction());
+
+        ObjectInputFilter filter;
+        try
+        {
+            filter = DeserializationFilters.parse(c.getDeserializationFilter());
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(Property.DESERIALIZATION_FILTER.key(), c.getDeserializationFilter(), "not a JDK ObjectInputFilter pattern: " + x.getMessage());
+        }
+        AttributeCodecs codecs;
+        try
+        {
+            // The codecs read Java-serialized values through the configured filter.
+            codecs = AttributeCodecs.of(c.getSerializer(), filter);
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(Property.SERIALIZER.key(), c.getSerializer(), x.getMessage());
+        }
+        if (c.getCompressionThresholdBytes() < 0)
+            throw invalid(Property.COMPRESSION_THRESHOLD, c.getCompressionThresholdBytes(), "must not be negative");
+        if (c.getMaxSessionSizeBytes() <= 0 || c.getMaxSessionSizeBytes() > SessionEnvelope.MAX_SESSION_SIZE)
+            throw invalid(Property.MAX_SESSION_SIZE, c.getMaxSessionSizeBytes(), "must be from 1 to " + SessionEnvelope.MAX_SESSION_SIZE);
+        Signer signer;
+        try
+        {
+            signer = Signer.parse(c.getSigningKey());
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(Property.SIGNING_KEY.key(), "(not shown)", x.getMessage());
+        }
+
+        return new MemcachedSettings(nodes, c.isSticky(), operationTimeout, c.isBackupAsync(), keyPrefix, protocol,
+            c.getUsername(), c.getPassword(), probeInterval, c.getAsyncQueueCapacity(),
+            c.isSticky() ? LockingMode.parse("none") : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
+            Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
+            c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec());
+    }
+
+    private static Protocol protocol(String value)
+    {
+        String p = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return switch (p)
+        {
+            case "text" -> Protocol.TEXT;
+            case "binary" -> Protocol.BINARY;
+            default -> throw new InvalidConfigurationException(Property.PROTOCOL.key(), value, "must be 'text' or 'binary'");
+        };
+    }
+
+    private static Duration positiveMillis(Property property, long millis)
+    {
+        if (millis <= 0)
+            throw invalid(property, millis, "must be a positive number of milliseconds");
+        return Duration.ofMillis(millis);
+    }
+
+    private static InvalidConfigurationException invalid(Property property, long value, String problem)
+    {
+        return new InvalidConfigurationException(property.key(), String.valueOf(value), problem);
+    }
+
+    /** The stored-value format these settings describe: codecs, filter, compression, size limit, signing. */
+    public SessionEnvelope envelope()
+    {
+        return new SessionEnvelope(codecs, deserializationFilter, compressionThresholdBytes, maxSessionSizeBytes, signer);
+    }
+
+    /** Secrets are not shown. */
+    @Override
+    public String toString()
+    {
+        return "MemcachedSettings[nodes=" + nodes + ", " + (sticky ? "sticky" : "non-sticky, locking " + lockingMode) +
+            ", operationTimeout=" + operationTimeout.toMillis() + "ms, backupAsync=" + backupAsync + ", protocol=" + protocol +
+            (signer == null ? "" : ", signed") + "]";
+    }
+}

@@ -1,0 +1,107 @@
+package net.jettymemcached.sessions.cache;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.lock.RequestLocking;
+import net.jettymemcached.sessions.lock.SessionLocks;
+import net.jettymemcached.sessions.store.MemcachedSessionData;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.session.ManagedSession;
+import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.session.SessionManager;
+
+/**
+ * The session locks one request holds in one context (non-sticky mode). Each session id Jetty resolves for the
+ * request is locked before it is loaded (once, however often Jetty asks); the locks are released right after the
+ * request's session was stored (the cache's {@code release}), or, when the request ended without a session to
+ * store, when it completes. Either way also when the request failed, was async or was cancelled.
+ */
+final class LockedRequest
+{
+    private final Request request;
+    private final String path;
+    private final RequestLocking locking;
+    private final SessionManager manager;
+    private final Map<String, SessionLocks.Held> held = new LinkedHashMap<>();
+    private boolean finished;
+
+    private LockedRequest(Request request, String path, RequestLocking locking, SessionManager manager)
+    {
+        this.request = request;
+        this.path = path;
+        this.locking = locking;
+        this.manager = manager;
+    }
+
+    private static String attribute(SessionManager manager)
+    {
+        return LockedRequest.class.getName() + "@" + Integer.toHexString(System.identityHashCode(manager));
+    }
+
+    /** @return the request's locks in {@code manager}'s context, made on first use */
+    static LockedRequest of(Request request, String path, RequestLocking locking, SessionManager manager)
+    {
+        String name = attribute(manager);
+        LockedRequest existing = (LockedRequest)request.getAttribute(name);
+        if (existing != null)
+            return existing;
+        LockedRequest created = new LockedRequest(request, path, locking, manager);
+        request.setAttribute(name, created);
+        // Completion listeners run before the session's own completion, which stores it: with a session to store,
+        // the cache's release() finishes instead, after the store.
+        Request.addCompletionListener(request, failure -> created.completedWithoutSession());
+        return created;
+    }
+
+    /** @return the request's locks in {@code manager}'s context, or null if it took none */
+    static LockedRequest find(Request request, SessionManager manager)
+    {
+        return request == null ? null : (LockedRequest)request.getAttribute(attribute(manager));
+    }
+
+    void lock(SessionId id, String key, String holder) throws InterruptedException
+    {
+        synchronized (this)
+        {
+            if (finished || held.containsKey(id.clusterId()))
+                return;
+        }
+        SessionLocks.Held lock = locking.lock(path, id, key, holder);
+        synchronized (this)
+        {
+            if (!finished)
+            {
+                held.put(id.clusterId(), lock);
+                return;
+            }
+        }
+        locking.finished(path, null, List.of(lock));
+    }
+
+    private void completedWithoutSession()
+    {
+        if (manager.getManagedSession(request) == null)
+            finish(null);
+    }
+
+    /** Learns from how {@code session} was stored (null: nothing was) and releases every lock of the request. */
+    void finish(ManagedSession session)
+    {
+        List<SessionLocks.Held> locks;
+        synchronized (this)
+        {
+            if (finished)
+                return;
+            finished = true;
+            locks = new ArrayList<>(held.values());
+            held.clear();
+        }
+        SessionData data = session == null ? null : session.getSessionData();
+        Boolean modified = data instanceof MemcachedSessionData tracked ? tracked.storeOutcome() : null;
+        locking.finished(path, modified, locks);
+    }
+}

@@ -1,0 +1,109 @@
+package net.jettymemcached.sessions.cache;
+
+import net.jettymemcached.sessions.id.SessionId;
+import org.eclipse.jetty.server.Context;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/**
+ * Which request one of our contexts is handling on this thread. Jetty resolves a request's session id inside the
+ * context (every session cookie, {@code ;jsessionid=} in the URL, an id made by another context) and then asks the
+ * id manager to map each candidate ({@code getId}) and the cache to load it ({@code get}); neither call carries the
+ * request. Each of our caches registers one of these on its context, and Jetty calls it whenever a thread enters or
+ * leaves the context's scope with a request: that is how the id manager and the cache know the request whose path
+ * decides whether it is ignored and whether it locks.
+ * <p>
+ * The frames only flow down the call (from Jetty's scope entry to the calls it makes); nothing reports back
+ * through them.
+ */
+public final class RequestScope implements ContextHandler.ContextScopeListener
+{
+    /** The innermost request scope of one of our contexts on this thread (cross-context dispatch nests them). */
+    private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
+
+    private record Frame(Request request, RequestScope scope, Context context, Frame outer)
+    {
+    }
+
+    /** What a cache does for a request before Jetty loads one of its sessions. */
+    interface Hooks
+    {
+        /**
+         * Called with the session's live home before it is loaded.
+         *
+         * @throws SessionBusyException when the request must be answered 503 without running the application
+         */
+        void beforeLoad(Request request, SessionId home) throws InterruptedException;
+    }
+
+    private final Hooks hooks;
+    private ContextHandler contextHandler;
+
+    RequestScope(Hooks hooks)
+    {
+        this.hooks = hooks;
+    }
+
+    /** Starts listening to the context of {@code context} (a session manager's context); nothing if it has none. */
+    void attach(Context context)
+    {
+        if (context instanceof ContextHandler.ScopedContext scoped)
+        {
+            contextHandler = scoped.getContextHandler();
+            contextHandler.addEventListener(this);
+        }
+    }
+
+    void detach()
+    {
+        if (contextHandler != null)
+            contextHandler.removeEventListener(this);
+        contextHandler = null;
+    }
+
+    @Override
+    public void enterScope(Context context, Request request)
+    {
+        if (request != null)
+            CURRENT.set(new Frame(request, this, context, CURRENT.get()));
+    }
+
+    @Override
+    public void exitScope(Context context, Request request)
+    {
+        Frame frame = CURRENT.get();
+        if (request == null || frame == null || frame.scope != this || frame.request != request)
+            return;
+        if (frame.outer == null)
+            CURRENT.remove();
+        else
+            CURRENT.set(frame.outer);
+    }
+
+    /** @return the request this scope's context handles on this thread, or null outside such a request */
+    Request currentRequest()
+    {
+        Frame frame = current();
+        return frame != null && frame.scope == this ? frame.request : null;
+    }
+
+    /**
+     * Runs the hooks of the context in scope on this thread (if it is one of ours and handles a request) before the
+     * session {@code home} is loaded.
+     *
+     * @throws SessionBusyException when the request must be answered 503
+     */
+    public static void beforeLoad(SessionId home) throws InterruptedException
+    {
+        Frame frame = current();
+        if (frame != null)
+            frame.scope.hooks.beforeLoad(frame.request, home);
+    }
+
+    /** The innermost frame, if it belongs to the context in scope right now (another context may run inside ours). */
+    private static Frame current()
+    {
+        Frame frame = CURRENT.get();
+        return frame != null && frame.context == ContextHandler.getCurrentContext() ? frame : null;
+    }
+}

@@ -1,0 +1,100 @@
+package net.jettymemcached.sessions.lock;
+
+import java.time.Duration;
+import java.util.Collection;
+
+import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+
+/**
+ * Which requests lock their session, and what happens when a lock is not obtained (non-sticky mode): the one owner
+ * of {@code lockingMode}, {@code lockTimeoutAction} and what {@code auto} has learned, shared by every context.
+ * The session cache asks it before a session is loaded and tells it when the request is over.
+ */
+@ManagedObject("Session locking of non-sticky requests")
+public class RequestLocking
+{
+    private final SessionLocks locks;
+    private final LockingMode mode;
+    private final LockTimeoutAction timeoutAction;
+    private final long retryAfterSeconds;
+    private final MemcachedSessionStatistics stats;
+    private final ReadOnlyPaths readOnly = new ReadOnlyPaths();
+
+    public RequestLocking(SessionLocks locks, LockingMode mode, LockTimeoutAction timeoutAction, Duration lockTimeout, MemcachedSessionStatistics stats)
+    {
+        this.locks = locks;
+        this.mode = mode;
+        this.timeoutAction = timeoutAction;
+        this.retryAfterSeconds = Math.max(1, (lockTimeout.toMillis() + 999) / 1000);
+        this.stats = stats;
+    }
+
+    /** @return true if no request ever locks ({@code lockingMode=none}, and always in sticky mode) */
+    public boolean isOff()
+    {
+        return mode.kind() == LockingMode.Kind.NONE;
+    }
+
+    /**
+     * Takes the lock of session {@code id} for a request on {@code path} if the locking mode says it must.
+     *
+     * @param holder names the holder in the lock's token (the worker)
+     * @return the held lock, or {@link SessionLocks.Held#NONE} when none is needed, the lock's node cannot be asked,
+     * or the lock timed out and the request proceeds unlocked ({@code lockTimeoutAction=proceed}, counted)
+     * @throws SessionBusyException when the lock timed out and {@code lockTimeoutAction=reject} (counted)
+     */
+    public SessionLocks.Held lock(String path, SessionId id, String key, String holder) throws InterruptedException
+    {
+        if (!mode.locks(path, readOnly))
+            return SessionLocks.Held.NONE;
+        SessionLocks.Held held = locks.acquire(id, key, holder);
+        if (held != null)
+            return held;
+        if (timeoutAction == LockTimeoutAction.REJECT)
+        {
+            stats.lockRejected();
+            throw new SessionBusyException(retryAfterSeconds);
+        }
+        stats.lockProceededUnlocked();
+        return SessionLocks.Held.NONE;
+    }
+
+    /**
+     * Ends a request: {@code auto} learns from how its session was stored, then its locks are released.
+     *
+     * @param modified whether the request's store changed the attributes, or null if its session was not stored
+     */
+    public void finished(String path, Boolean modified, Collection<SessionLocks.Held> held)
+    {
+        try
+        {
+            if (mode.kind() == LockingMode.Kind.AUTO && modified != null)
+                readOnly.observed(path, modified);
+        }
+        finally
+        {
+            held.forEach(locks::release);
+        }
+    }
+
+    @ManagedAttribute("Locking mode")
+    public String getLockingMode()
+    {
+        return mode.toString();
+    }
+
+    @ManagedAttribute("Request paths learned to be read-only (lockingMode=auto)")
+    public int getReadOnlyPaths()
+    {
+        return readOnly.size();
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("%s@%x{%s, %s on timeout}", getClass().getSimpleName(), hashCode(), mode, timeoutAction.name().toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,127 @@
+package net.jettymemcached.sessions.store;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import net.jettymemcached.sessions.format.AccessRecord;
+
+/**
+ * Whether and how a store of a session writes to memcached: the one owner of that decision, pure (the time is a
+ * parameter), in two steps.
+ * <p>
+ * {@link #shouldEncode} runs before anything is serialized. It keeps Jetty's rule (attributes set, never saved, or
+ * only metadata changed and {@code savePeriod} passed) and adds two cases: a session whose last write reached no
+ * node, and, at response commit in non-sticky mode, every session (an attribute mutated in place must reach
+ * memcached before the response reaches the client, who may send the next request to another Jetty).
+ * <p>
+ * {@link #decide} runs on the serialized attributes:
+ * <ul>
+ * <li>attributes changed (their bytes hash differently, so objects mutated in place count), the session is new,
+ * renamed or its last write failed, its max inactive interval changed, 64 records were appended, or half the max
+ * inactive interval passed since the last full write: {@link Write#FULL}, primary and backup;</li>
+ * <li>only access times changed, and the expiry moved by at least 1 % of the max inactive interval (at least
+ * 100 ms): {@link Write#ACCESS_RECORD}, 46 bytes appended to the primary;</li>
+ * <li>otherwise {@link Write#NOTHING}.</li>
+ * </ul>
+ * The forced full write after half the interval keeps the backup's times from lagging more than that and lets the
+ * value's memcached expiry cover the session's (its TTL adds that half interval, see {@link Ttl}).
+ */
+public final class WritePolicy
+{
+    /** Records appended before the value is compacted by a full write. */
+    static final int MAX_RECORDS = 64;
+    private static final long MIN_ACCESS_STEP_MS = 100;
+
+    /** Why the store is asked. */
+    public enum Trigger
+    {
+        /** The response is being committed. */
+        RESPONSE_COMMIT,
+        /** The request ended, or anything else (context stop, id change, eviction). */
+        STORE
+    }
+
+    public enum Write
+    {
+        FULL, ACCESS_RECORD, NOTHING
+    }
+
+    /** @param attributesChanged whether the attribute bytes differ from the stored ones */
+    public record Decision(Write write, boolean attributesChanged)
+    {
+    }
+
+    private final boolean encodeAtEveryCommit;
+    private final long savePeriodMs;
+
+    /**
+     * @param encodeAtEveryCommit true in non-sticky mode: every response commit compares the session with the store
+     * @param savePeriod          Jetty's save period: metadata-only changes wait that long
+     */
+    public WritePolicy(boolean encodeAtEveryCommit, Duration savePeriod)
+    {
+        this.encodeAtEveryCommit = encodeAtEveryCommit;
+        this.savePeriodMs = Math.max(0, savePeriod.toMillis());
+    }
+
+    /** @return the save period the policy applies, in seconds (for the value's TTL) */
+    public int savePeriodSeconds()
+    {
+        return (int)(savePeriodMs / 1000);
+    }
+
+    /**
+     * @param dirty         Jetty's flag: an attribute was set or removed
+     * @param metaDataDirty Jetty's flag: access times or expiry changed
+     * @param lastSaved     when the session was last stored, 0 if never
+     * @param unsaved       true if the last write reached no node
+     * @return true if the session must be serialized and given to {@link #decide}
+     */
+    public boolean shouldEncode(Trigger trigger, boolean dirty, boolean metaDataDirty, long lastSaved, boolean unsaved, long now)
+    {
+        if (dirty || unsaved || lastSaved <= 0)
+            return true;
+        if (trigger == Trigger.RESPONSE_COMMIT)
+            return encodeAtEveryCommit;
+        return metaDataDirty && now - lastSaved >= savePeriodMs;
+    }
+
+    /**
+     * @param stored       what the stored value holds, or null when unknown
+     * @param digest       the digest of the session's serialized attributes now
+     * @param record       the session's access state now
+     * @param lastSaveTime when the session was stored before this store, 0 if never
+     * @param unsaved      true if the last write reached no node
+     */
+    public Decision decide(StoredState stored, byte[] digest, AccessRecord record, long lastSaveTime, boolean unsaved, long now)
+    {
+        boolean changed = stored == null || stored.digest() == null || !Arrays.equals(stored.digest(), digest);
+        if (changed || mustWriteInFull(stored, record, lastSaveTime, unsaved, now))
+            return new Decision(Write.FULL, changed);
+        if (sameAccess(record, stored.lastRecord()))
+            return new Decision(Write.NOTHING, false);
+        return new Decision(Write.ACCESS_RECORD, false);
+    }
+
+    private static boolean mustWriteInFull(StoredState stored, AccessRecord record, long lastSaveTime, boolean unsaved, long now)
+    {
+        AccessRecord last = stored.lastRecord();
+        return lastSaveTime <= 0 || unsaved || last == null ||
+            stored.appendedRecords() >= MAX_RECORDS || record.maxInactiveMs() != last.maxInactiveMs() ||
+            (record.maxInactiveMs() > 0 && now - stored.lastFullWrite() >= record.maxInactiveMs() / 2);
+    }
+
+    /**
+     * Whether the access state stored last is still good enough: a record is written only once the session's expiry
+     * has moved by at least 1 % of its max inactive interval (and at least 100 ms). Other Jettys then see an
+     * expiry at most that much early, and a session used many times a second costs one small write now and then
+     * instead of one per request (and fewer full rewrites to compact the records).
+     */
+    private static boolean sameAccess(AccessRecord a, AccessRecord b)
+    {
+        if (b == null || a.maxInactiveMs() != b.maxInactiveMs())
+            return false;
+        long step = Math.max(MIN_ACCESS_STEP_MS, a.maxInactiveMs() / 100);
+        return Math.abs(a.expiry() - b.expiry()) < step;
+    }
+}
