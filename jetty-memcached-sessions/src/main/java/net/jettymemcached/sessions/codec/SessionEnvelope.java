@@ -30,7 +30,7 @@ import org.eclipse.jetty.session.SessionData;
  *        per attribute, sorted by name: name (modified UTF-8) | codec id u8 | length i32 | bytes
  * </pre>
  * Each attribute records the codec that wrote it, so values written with another serializer, or by the Java fallback,
- * stay readable; values of format version 1 are read by {@link EnvelopeV1}.
+ * stay readable.
  * <p>
  * Anything that does not match (foreign bytes, truncation, a flipped bit, an unknown version, a missing or bad
  * signature while signing is on, a missing or refused class) is reported as {@link UnreadableEnvelopeException},
@@ -53,7 +53,6 @@ public final class SessionEnvelope
     private static final int CRC = 4;
 
     private final AttributeCodecs codecs;
-    private final ObjectInputFilter filter;
     private final int compressionThreshold;
     private final int maxSessionSize;
     private final Signer signer;
@@ -67,7 +66,8 @@ public final class SessionEnvelope
     }
 
     /**
-     * @param filter               the deserialization filter, also applied to version-1 values
+     * @param filter               not used by the envelope itself: each codec reads through the filter it was made
+     *                             with (see {@link AttributeCodecs#of}); kept so that callers need not change
      * @param compressionThreshold bodies larger than this many bytes are deflated
      * @param maxSessionSize       stored values larger than this are refused
      * @param signer               signs and verifies values, or null for unsigned values
@@ -75,7 +75,6 @@ public final class SessionEnvelope
     public SessionEnvelope(AttributeCodecs codecs, ObjectInputFilter filter, int compressionThreshold, int maxSessionSize, Signer signer)
     {
         this.codecs = codecs;
-        this.filter = filter;
         this.compressionThreshold = compressionThreshold;
         this.maxSessionSize = maxSessionSize;
         this.signer = signer;
@@ -214,14 +213,6 @@ public final class SessionEnvelope
             if (((bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF)) != MAGIC)
                 throw new UnreadableEnvelopeException("not a session value (bad magic)");
             int version = bytes[2] & 0xFF;
-            if (version == EnvelopeV1.VERSION)
-            {
-                if (signer != null)
-                    throw new UnreadableEnvelopeException("value is not signed (format version 1) but signing is on");
-                if (digest != null)
-                    digest[0] = AttributeDigest.of(bytes); // never equal to a current one: the first store rewrites it
-                return EnvelopeV1.decode(bytes, target, filter);
-            }
             if (version != VERSION)
                 throw new UnreadableEnvelopeException("unknown format version " + version);
             return decodeV2(bytes, target, digest);
@@ -229,10 +220,6 @@ public final class SessionEnvelope
         catch (UnreadableEnvelopeException x)
         {
             throw x;
-        }
-        catch (ClassNotFoundException x)
-        {
-            throw new UnreadableEnvelopeException("class not found: " + x.getMessage(), x);
         }
         catch (IOException | RuntimeException x)
         {
@@ -344,7 +331,7 @@ public final class SessionEnvelope
         return "attribute '" + name + "' (" + codec.name() + "): ";
     }
 
-    static int readInt(byte[] bytes, int offset)
+    private static int readInt(byte[] bytes, int offset)
     {
         return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
     }

@@ -7,8 +7,8 @@ import java.io.IOException;
 import org.eclipse.jetty.session.SessionData;
 
 /**
- * Every {@link SessionData} field except the attributes, in the same order in all format versions (including
- * {@code lastSaved}, which Jetty's own serialization drops).
+ * Every {@link SessionData} field except the attributes (including {@code lastSaved}, which Jetty's own
+ * serialization drops).
  * <pre>
  * id | contextPath | vhost | lastNode                                                 (modified UTF-8)
  * created | accessed | lastAccessed | cookieSet | expiry | maxInactiveMs | lastSaved   (i64 each)

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spec 3.7: serializer choice, compression, the size limit, signing with key rotation, and version-1 values. */
+/** Spec 3.7: serializer choice, compression, the size limit, signing with key rotation. */
 class EnvelopeFeaturesTest
 {
     private static final String ID = "node0abc-n1";
@@ -239,7 +239,6 @@ class EnvelopeFeaturesTest
         stripped[3] &= ~SessionEnvelope.SIGNED;
         fixCrc(stripped);
         assertThrows(UnreadableEnvelopeException.class, () -> signed(KEY_A).decode(stripped, target()));
-        assertTrue(message(signed(KEY_A), LegacyV1Writer.encode(session())).contains("not signed"));
     }
 
     @Test
@@ -264,22 +263,6 @@ class EnvelopeFeaturesTest
             assertFalse(x.getMessage().contains(KEY_A), x.getMessage());
         }
         assertNull(Signer.parse(" "));
-    }
-
-    @Test
-    void version1ValuesStayReadable() throws Exception
-    {
-        SessionData data = session();
-        data.setLastNode("w1");
-        data.setLastSaved(99);
-        byte[] v1 = LegacyV1Writer.encode(data);
-        SessionEnvelope.Decoded decoded = envelope("protostuff", 16384, 1_000_000, null).decodeWithDigest(v1, target());
-        assertEquals("alice", decoded.data().getAttribute("user"));
-        assertEquals(List.of("apple", "pear"), decoded.data().getAttribute("cart"));
-        assertEquals("w1", decoded.data().getLastNode());
-        assertEquals(99, decoded.data().getLastSaved());
-        assertFalse(java.util.Arrays.equals(decoded.attributeDigest(), envelope("protostuff", 16384, 1_000_000, null).encodeWithDigest(data).attributeDigest()),
-            "a version-1 value is rewritten in the current version on its next store");
     }
 
     @Test

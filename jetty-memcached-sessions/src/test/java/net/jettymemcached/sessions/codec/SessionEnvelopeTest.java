@@ -245,7 +245,7 @@ class SessionEnvelopeTest
     void rejectsUnknownVersionEvenWithValidChecksum() throws Exception
     {
         byte[] good = envelope.encode(sample());
-        for (int version : new int[]{0, 3, 127, 255})
+        for (int version : new int[]{0, 1, 3, 127, 255})
         {
             byte[] bad = good.clone();
             bad[2] = (byte)version;
