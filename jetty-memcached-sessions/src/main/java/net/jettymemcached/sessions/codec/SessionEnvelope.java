@@ -1,7 +1,6 @@
 package net.jettymemcached.sessions.codec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
 import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.util.ByteArrayOutputStream2;
 
 /**
  * The stored form of one session (format version 2):
@@ -124,7 +124,7 @@ public final class SessionEnvelope
         String[] names = attributes.keySet().toArray(new String[0]);
         Arrays.sort(names);
         int[] sizes = new int[names.length];
-        Buffer buffer = new Buffer(sizeHint);
+        ByteArrayOutputStream2 buffer = new ByteArrayOutputStream2(sizeHint);
         DataOutputStream out = new DataOutputStream(buffer);
         out.writeShort(MAGIC);
         out.writeByte(VERSION);
@@ -141,17 +141,17 @@ public final class SessionEnvelope
         }
         int bodyLength = buffer.size() - HEADER;
         sizeHint = Math.min(buffer.size() + 64, 1 << 20);
-        byte[] digest = withDigest ? AttributeDigest.of(Arrays.copyOfRange(buffer.array(), attributesStart, buffer.size())) : null;
+        byte[] digest = withDigest ? AttributeDigest.of(Arrays.copyOfRange(buffer.getBuf(), attributesStart, buffer.size())) : null;
         if (bodyLength > MAX_INFLATED)
             throw tooLarge(bodyLength, MAX_INFLATED, names, sizes);
 
-        byte[] deflated = bodyLength > compressionThreshold ? Compression.deflate(buffer.array(), HEADER, bodyLength) : null;
+        byte[] deflated = bodyLength > compressionThreshold ? Compression.deflate(buffer.getBuf(), HEADER, bodyLength) : null;
         int payload = deflated == null ? bodyLength : 4 + deflated.length;
         int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
         if (total > maxSessionSize)
             throw tooLarge(total, maxSessionSize, names, sizes);
 
-        byte[] value = Arrays.copyOf(buffer.array(), total);
+        byte[] value = Arrays.copyOf(buffer.getBuf(), total);
         int flags = (deflated == null ? 0 : COMPRESSED) | (signer == null ? 0 : SIGNED);
         value[3] = (byte)flags;
         if (deflated != null)
@@ -342,19 +342,5 @@ public final class SessionEnvelope
         bytes[offset + 1] = (byte)(value >>> 16);
         bytes[offset + 2] = (byte)(value >>> 8);
         bytes[offset + 3] = (byte)value;
-    }
-
-    /** A byte stream whose array can be used without a copy. */
-    private static final class Buffer extends ByteArrayOutputStream
-    {
-        Buffer(int size)
-        {
-            super(size);
-        }
-
-        byte[] array()
-        {
-            return buf;
-        }
     }
 }
