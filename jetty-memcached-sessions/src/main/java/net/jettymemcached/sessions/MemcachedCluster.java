@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 import net.jettymemcached.sessions.codec.AttributeCodecs;
-import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.codec.Signer;
+import net.jettymemcached.sessions.security.Signer;
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.id.SessionIdFormat;

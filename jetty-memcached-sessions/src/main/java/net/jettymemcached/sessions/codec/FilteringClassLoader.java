@@ -2,6 +2,8 @@ package net.jettymemcached.sessions.codec;
 
 import java.io.ObjectInputFilter;
 
+import net.jettymemcached.sessions.security.DeserializationFilters;
+
 /**
  * The thread context class loader while a protostuff value is read: protostuff resolves the class names it finds in
  * the bytes through it. Each class is loaded by the webapp's loader without being initialized, then checked (JDK

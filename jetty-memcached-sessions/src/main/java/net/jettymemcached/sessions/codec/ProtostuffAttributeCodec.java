@@ -10,6 +10,7 @@ import io.protostuff.LinkedBuffer;
 import io.protostuff.ProtostuffOutput;
 import net.jettymemcached.sessions.codec.ProtostuffSchemas.ForLoader;
 import net.jettymemcached.sessions.codec.ProtostuffSchemas.Holder;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 
 /**
  * The default codec: protostuff's runtime schema in graph mode, so cycles and shared references survive, enums are

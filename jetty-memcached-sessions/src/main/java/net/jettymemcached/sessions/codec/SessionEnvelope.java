@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
+import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ByteArrayOutputStream2;
 

@@ -7,7 +7,7 @@ import java.io.ObjectOutputStream;
 import java.util.concurrent.TimeUnit;
 
 import net.jettymemcached.sessions.codec.AttributeCodecs;
-import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 
+import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;
 
 /** Test-side reading of stored envelopes: which codec wrote each attribute, flags, and byte surgery. */

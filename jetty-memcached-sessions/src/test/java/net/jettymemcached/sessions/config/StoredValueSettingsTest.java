@@ -1,6 +1,6 @@
 package net.jettymemcached.sessions.config;
 
-import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

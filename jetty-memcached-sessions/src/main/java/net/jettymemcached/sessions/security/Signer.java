@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -69,7 +69,7 @@ public final class Signer
     }
 
     /** Writes the signature of {@code bytes[0..length)} at {@code bytes[length..length + LENGTH)}. */
-    void sign(byte[] bytes, int length)
+    public void sign(byte[] bytes, int length)
     {
         Mac mac = macs.get()[0];
         mac.update(bytes, 0, length);
@@ -84,7 +84,7 @@ public final class Signer
     }
 
     /** @return whether {@code bytes[length..length + LENGTH)} is the signature of {@code bytes[0..length)} under any key */
-    boolean verify(byte[] bytes, int length)
+    public boolean verify(byte[] bytes, int length)
     {
         byte[] expected = new byte[LENGTH];
         System.arraycopy(bytes, length, expected, 0, LENGTH);

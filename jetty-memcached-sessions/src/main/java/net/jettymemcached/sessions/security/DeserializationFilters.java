@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.security;
 
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -78,14 +78,14 @@ public final class DeserializationFilters
     }
 
     /** Installs the filter on a stream, together with the JVM-wide {@code jdk.serialFilter} if there is one. */
-    static void apply(ObjectInputStream in, ObjectInputFilter filter)
+    public static void apply(ObjectInputStream in, ObjectInputFilter filter)
     {
         ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
         in.setObjectInputFilter(jvmWide == null ? filter : ObjectInputFilter.merge(filter, jvmWide));
     }
 
     /** @return whether the filter rejects the class as such (limits do not apply outside a Java stream) */
-    static boolean rejects(ObjectInputFilter filter, Class<?> type)
+    public static boolean rejects(ObjectInputFilter filter, Class<?> type)
     {
         ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
         ClassOnly info = new ClassOnly(type);
