@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
-import net.jettymemcached.sessions.codec.AttributeCodecs;
+import net.jettymemcached.sessions.format.AttributeCodecs;
 import net.jettymemcached.sessions.security.DeserializationFilters;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.security.Signer;
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;

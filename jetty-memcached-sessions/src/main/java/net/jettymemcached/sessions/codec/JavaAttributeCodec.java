@@ -101,7 +101,8 @@ public class JavaAttributeCodec implements AttributeCodec
         }
     }
 
-    ObjectInputFilter filter()
+    /** @return the deserialization filter it reads through */
+    public ObjectInputFilter filter()
     {
         return filter;
     }

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
  * A {@code String} attribute as plain UTF-8: the commonest attribute (ids, tokens, names, flags) needs no object
  * stream at all. The protostuff serializer uses it for every string that UTF-8 can carry (no unpaired surrogates).
  */
-final class TextAttributeCodec implements AttributeCodec
+public final class TextAttributeCodec implements AttributeCodec
 {
-    static final int ID = 3;
+    public static final int ID = 3;
 
     @Override
     public int id()

@@ -2,9 +2,9 @@ package net.jettymemcached.sessions.config;
 
 import java.util.Locale;
 
-import net.jettymemcached.sessions.codec.AttributeCodecs;
+import net.jettymemcached.sessions.format.AttributeCodecs;
 import net.jettymemcached.sessions.security.DeserializationFilters;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.security.Signer;
 import net.jettymemcached.sessions.node.NodeList;
 

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import net.jettymemcached.sessions.MemcachedCluster;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.codec.SessionTooLargeException;
-import net.jettymemcached.sessions.codec.UnreadableEnvelopeException;
+import net.jettymemcached.sessions.format.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionTooLargeException;
+import net.jettymemcached.sessions.format.UnreadableEnvelopeException;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;

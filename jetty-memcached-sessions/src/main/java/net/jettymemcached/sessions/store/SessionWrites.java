@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import net.jettymemcached.sessions.MemcachedCluster;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.stats.ThrottledLog;

@@ -68,6 +68,7 @@ import net.jettymemcached.sessions.codec.CompatibilityTypes.Playlist;
 import net.jettymemcached.sessions.codec.CompatibilityTypes.Point;
 import net.jettymemcached.sessions.codec.CompatibilityTypes.Singleton;
 import net.jettymemcached.sessions.codec.CompatibilityTypes.WithTransients;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Application-style classes for the compatibility table: each exercises one rule of Java serialization. */
-final class CompatibilityTypes
+public final class CompatibilityTypes
 {
     private CompatibilityTypes()
     {
     }
 
-    enum Colour
+    public enum Colour
     {
         RED, GREEN, BLUE
     }
@@ -52,12 +52,12 @@ final class CompatibilityTypes
     }
 
     /** No no-argument constructor: neither codec may need one. */
-    static final class Money implements Serializable
+    public static final class Money implements Serializable
     {
         private final BigDecimal amount;
         private final String currency;
 
-        Money(BigDecimal amount, String currency)
+        public Money(BigDecimal amount, String currency)
         {
             this.amount = amount;
             this.currency = currency;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.MemcachedCluster;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;

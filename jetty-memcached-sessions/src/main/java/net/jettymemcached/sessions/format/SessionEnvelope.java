@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 
+import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;

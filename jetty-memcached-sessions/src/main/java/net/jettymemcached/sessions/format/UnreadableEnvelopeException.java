@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.IOException;
 

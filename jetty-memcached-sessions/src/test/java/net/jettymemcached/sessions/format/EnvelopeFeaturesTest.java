@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.CompatibilityTypes;
+import net.jettymemcached.sessions.codec.JavaAttributeCodec;
+import net.jettymemcached.sessions.codec.WebappClasses;
 import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 
+import net.jettymemcached.sessions.codec.JavaAttributeCodec;
+import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
+import net.jettymemcached.sessions.codec.TextAttributeCodec;
 import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;
 

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

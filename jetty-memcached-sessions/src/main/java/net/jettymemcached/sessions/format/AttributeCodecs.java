@@ -1,8 +1,13 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.format;
 
 import java.io.ObjectInputFilter;
 import java.lang.reflect.Constructor;
 import java.util.Locale;
+
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.JavaAttributeCodec;
+import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
+import net.jettymemcached.sessions.codec.TextAttributeCodec;
 
 /**
  * The codecs of one envelope: the configured one writes, Java serialization takes what it cannot write faithfully,
