@@ -49,7 +49,7 @@ final class StringTable
 
     static CharSequence escape(CharSequence value)
     {
-        if (hasUnpairedSurrogate(value))
+        if (TextAttributeCodec.hasUnpairedSurrogate(value))
         {
             StringBuilder hex = new StringBuilder(2 + value.length() * 4).append(MARK).append(HEX);
             for (int i = 0; i < value.length(); i++)
@@ -57,23 +57,6 @@ final class StringTable
             return hex.toString();
         }
         return value.length() > 0 && value.charAt(0) == MARK ? MARK + value.toString() : value;
-    }
-
-    /** @return whether the text has a surrogate that is not part of a pair, which UTF-8 cannot represent */
-    static boolean hasUnpairedSurrogate(CharSequence value)
-    {
-        for (int i = 0, n = value.length(); i < n; i++)
-        {
-            char c = value.charAt(i);
-            if (Character.isSurrogate(c))
-            {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1)))
-                    i++;
-                else
-                    return true;
-            }
-        }
-        return false;
     }
 
     private static String unescape(String value) throws IOException

@@ -25,7 +25,24 @@ public final class TextAttributeCodec implements AttributeCodec
     @Override
     public boolean canEncode(Object value)
     {
-        return value instanceof String text && !StringTable.hasUnpairedSurrogate(text);
+        return value instanceof String text && !hasUnpairedSurrogate(text);
+    }
+
+    /** @return whether the text has a surrogate that is not part of a pair, which UTF-8 cannot represent */
+    public static boolean hasUnpairedSurrogate(CharSequence value)
+    {
+        for (int i = 0, n = value.length(); i < n; i++)
+        {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c))
+            {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1)))
+                    i++;
+                else
+                    return true;
+            }
+        }
+        return false;
     }
 
     @Override
