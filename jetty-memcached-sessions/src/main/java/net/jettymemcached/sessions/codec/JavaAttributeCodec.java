@@ -84,7 +84,7 @@ public class JavaAttributeCodec implements AttributeCodec
     }
 
     /** As Jetty decides it: can the webapp's loader see this very class? */
-    static boolean isContextClass(Class<?> type)
+    public static boolean isContextClass(Class<?> type)
     {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (type.getClassLoader() == context || type.getClassLoader() == null)

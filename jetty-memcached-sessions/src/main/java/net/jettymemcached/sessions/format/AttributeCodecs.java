@@ -6,8 +6,8 @@ import java.util.Locale;
 
 import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
-import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
 import net.jettymemcached.sessions.codec.TextAttributeCodec;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffAttributeCodec;
 
 /**
  * The codecs of one envelope: the configured one writes, Java serialization takes what it cannot write faithfully,

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Random;
 
 import net.jettymemcached.sessions.codec.AttributeCodec;
-import net.jettymemcached.sessions.codec.CompatibilityTypes;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.WebappClasses;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes;
 import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
-import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
 import net.jettymemcached.sessions.codec.TextAttributeCodec;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffAttributeCodec;
 import net.jettymemcached.sessions.security.Signer;
 import org.eclipse.jetty.session.SessionData;
 

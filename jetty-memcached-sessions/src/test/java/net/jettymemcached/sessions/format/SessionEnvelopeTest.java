@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 import net.jettymemcached.sessions.codec.AttributeCodec;
-import net.jettymemcached.sessions.codec.ProtostuffAttributeCodec;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffAttributeCodec;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

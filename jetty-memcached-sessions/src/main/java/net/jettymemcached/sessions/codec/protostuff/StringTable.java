@@ -1,9 +1,10 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.IOException;
 
 import io.protostuff.ProtobufException;
 import io.protostuff.StringSerializer;
+import net.jettymemcached.sessions.codec.TextAttributeCodec;
 
 /**
  * Repeated strings in a protostuff value, written once. protostuff writes the full class name of every object whose

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.ObjectInputFilter;
 import java.net.URLClassLoader;
@@ -11,6 +11,8 @@ import io.protostuff.GraphIOUtil;
 import io.protostuff.LinkedBuffer;
 import io.protostuff.runtime.DefaultIdStrategy;
 import io.protostuff.runtime.RuntimeSchema;
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.WebappClasses;
 import net.jettymemcached.sessions.format.AttributeCodecs;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.UnreadableEnvelopeException;

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 /**
  * Thrown through protostuff's class lookup when a stored value names a class that is refused or missing. It is

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.protostuff.CollectionSchema;
 import io.protostuff.MapSchema;
+import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 
 /**
  * Walks an attribute's object graph before protostuff writes it and answers whether protostuff's runtime schema will

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,18 +56,18 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Catalog;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Colour;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.CustomSerialized;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Kennel;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Money;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Node;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Operation;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Pair;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Playlist;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Point;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.Singleton;
-import net.jettymemcached.sessions.codec.CompatibilityTypes.WithTransients;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Catalog;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Colour;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.CustomSerialized;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Kennel;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Money;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Node;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Operation;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Pair;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Playlist;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Point;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.Singleton;
+import net.jettymemcached.sessions.codec.protostuff.CompatibilityTypes.WithTransients;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import io.protostuff.runtime.IdStrategy;
 import io.protostuff.runtime.RuntimeEnv;

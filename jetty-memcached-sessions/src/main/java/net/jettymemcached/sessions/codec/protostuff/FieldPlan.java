@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

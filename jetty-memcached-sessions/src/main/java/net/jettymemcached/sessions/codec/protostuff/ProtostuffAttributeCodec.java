@@ -1,4 +1,4 @@
-package net.jettymemcached.sessions.codec;
+package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.IOException;
 import java.io.InvalidClassException;
@@ -8,8 +8,9 @@ import io.protostuff.ByteArrayInput;
 import io.protostuff.GraphByteArrayInput;
 import io.protostuff.LinkedBuffer;
 import io.protostuff.ProtostuffOutput;
-import net.jettymemcached.sessions.codec.ProtostuffSchemas.ForLoader;
-import net.jettymemcached.sessions.codec.ProtostuffSchemas.Holder;
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.ForLoader;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.Holder;
 import net.jettymemcached.sessions.security.DeserializationFilters;
 
 /**
