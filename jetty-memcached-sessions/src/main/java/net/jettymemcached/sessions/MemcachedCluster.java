@@ -2,7 +2,7 @@ package net.jettymemcached.sessions;
 
 import java.time.InstantSource;
 
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionIdFormat;
 import net.jettymemcached.sessions.lock.RequestLocking;
 import net.jettymemcached.sessions.lock.SessionLocks;

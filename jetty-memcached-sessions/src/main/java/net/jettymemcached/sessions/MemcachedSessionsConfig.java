@@ -1,6 +1,6 @@
 package net.jettymemcached.sessions;
 
-import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import net.jettymemcached.sessions.config.ConfigValues;
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import net.jettymemcached.sessions.config.Property;

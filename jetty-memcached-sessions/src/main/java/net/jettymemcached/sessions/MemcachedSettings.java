@@ -4,10 +4,10 @@ import java.io.ObjectInputFilter;
 import java.time.Duration;
 import java.util.Locale;
 
-import net.jettymemcached.sessions.codec.AttributeCodecs;
-import net.jettymemcached.sessions.codec.DeserializationFilters;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.codec.Signer;
+import net.jettymemcached.sessions.format.AttributeCodecs;
+import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.format.SessionEnvelope;
+import net.jettymemcached.sessions.security.Signer;
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import net.jettymemcached.sessions.config.Property;
 import net.jettymemcached.sessions.lock.LockTimeoutAction;
@@ -144,7 +144,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
     /** The stored-value format these settings describe: codecs, filter, compression, size limit, signing. */
     public SessionEnvelope envelope()
     {
-        return new SessionEnvelope(codecs, deserializationFilter, compressionThresholdBytes, maxSessionSizeBytes, signer);
+        return new SessionEnvelope(codecs, compressionThresholdBytes, maxSessionSizeBytes, signer);
     }
 
     /** Secrets are not shown. */

@@ -2,7 +2,7 @@ package net.jettymemcached.sessions;
 
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 
-import net.jettymemcached.sessions.codec.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
 
+import net.jettymemcached.sessions.security.DeserializationFilters;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 
@@ -83,7 +84,7 @@ public class JavaAttributeCodec implements AttributeCodec
     }
 
     /** As Jetty decides it: can the webapp's loader see this very class? */
-    static boolean isContextClass(Class<?> type)
+    public static boolean isContextClass(Class<?> type)
     {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (type.getClassLoader() == context || type.getClassLoader() == null)
@@ -100,7 +101,8 @@ public class JavaAttributeCodec implements AttributeCodec
         }
     }
 
-    ObjectInputFilter filter()
+    /** @return the deserialization filter it reads through */
+    public ObjectInputFilter filter()
     {
         return filter;
     }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import net.jettymemcached.sessions.codec.SessionEnvelope;
-import net.jettymemcached.sessions.codec.SessionTooLargeException;
-import net.jettymemcached.sessions.codec.UnreadableEnvelopeException;
+import net.jettymemcached.sessions.format.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionTooLargeException;
+import net.jettymemcached.sessions.format.UnreadableEnvelopeException;
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;

@@ -3,7 +3,7 @@ package net.jettymemcached.sessions.store;
 import java.time.Duration;
 import java.time.InstantSource;
 
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionIdFormat;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
 import net.jettymemcached.sessions.replication.SessionReplicas;

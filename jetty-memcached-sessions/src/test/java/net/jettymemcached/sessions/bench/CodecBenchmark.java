@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.util.concurrent.TimeUnit;
 
-import net.jettymemcached.sessions.codec.AttributeCodecs;
-import net.jettymemcached.sessions.codec.DeserializationFilters;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.AttributeCodecs;
+import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -103,7 +103,7 @@ public class CodecBenchmark
     {
         if (codec.equals("jetty-java"))
             return new JettyJava();
-        SessionEnvelope envelope = new SessionEnvelope(AttributeCodecs.of(codec, DeserializationFilters.parse(null)), DeserializationFilters.parse(null),
+        SessionEnvelope envelope = new SessionEnvelope(AttributeCodecs.of(codec, DeserializationFilters.parse(null)),
             compressionThreshold, SessionEnvelope.MAX_SESSION_SIZE, null);
         return new Format()
         {

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import net.jettymemcached.sessions.codec.EnvelopeInspector;
+import net.jettymemcached.sessions.format.EnvelopeInspector;
 import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.format.StoredValue;

@@ -2,7 +2,7 @@ package net.jettymemcached.sessions.http;
 
 import java.nio.charset.StandardCharsets;
 
-import net.jettymemcached.sessions.codec.EnvelopeInspector;
+import net.jettymemcached.sessions.format.EnvelopeInspector;
 import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;

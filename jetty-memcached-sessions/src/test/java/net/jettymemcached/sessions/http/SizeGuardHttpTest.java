@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import net.jettymemcached.sessions.codec.EnvelopeInspector;
+import net.jettymemcached.sessions.format.EnvelopeInspector;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.format.StoredValue;

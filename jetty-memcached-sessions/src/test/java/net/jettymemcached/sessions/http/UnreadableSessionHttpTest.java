@@ -3,7 +3,7 @@ package net.jettymemcached.sessions.http;
 import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;

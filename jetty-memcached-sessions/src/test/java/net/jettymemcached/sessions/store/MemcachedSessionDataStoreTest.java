@@ -6,7 +6,7 @@ import net.jettymemcached.sessions.MemcachedCluster;
 import net.jettymemcached.sessions.MemcachedSessions;
 import net.jettymemcached.sessions.MemcachedSettings;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
-import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.MemcachedSessionsConfig;
 import net.jettymemcached.sessions.testing.MemcachedNodes;

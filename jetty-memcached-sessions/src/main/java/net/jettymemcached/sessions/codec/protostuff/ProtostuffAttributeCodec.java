@@ -1,0 +1,132 @@
+package net.jettymemcached.sessions.codec.protostuff;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+
+import io.protostuff.ByteArrayInput;
+import io.protostuff.GraphByteArrayInput;
+import io.protostuff.LinkedBuffer;
+import io.protostuff.ProtostuffOutput;
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.ForLoader;
+import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.Holder;
+import net.jettymemcached.sessions.security.DeserializationFilters;
+
+/**
+ * The default codec: protostuff's runtime schema in graph mode, so cycles and shared references survive, enums are
+ * stored by name and no class needs a schema or a no-argument constructor; repeated strings, class names above all,
+ * are written once ({@link StringTable}). It reports every value it cannot copy
+ * faithfully ({@link ProtostuffFidelity}) so that the value goes to Java serialization instead.
+ * <p>
+ * It runs in a stock Jetty on Java 17 without JVM flags: JDK types are written through their public API (collections
+ * from their elements, value types as text) and never through their private fields; application classes are
+ * accessed with {@code sun.misc.Unsafe} from the {@code jdk.unsupported} module, which Java 17 still exports.
+ */
+public class ProtostuffAttributeCodec implements AttributeCodec
+{
+    public static final int ID = 2;
+
+    static
+    {
+        ProtostuffEnvironment.usesSerializationConstructors();
+    }
+
+    private static final ThreadLocal<LinkedBuffer> BUFFERS = ThreadLocal.withInitial(() -> LinkedBuffer.allocate(4096));
+
+    private final ProtostuffSchemas schemas;
+
+    /** With the default deserialization filter. */
+    public ProtostuffAttributeCodec()
+    {
+        this(DeserializationFilters.parse(null));
+    }
+
+    /** @param filter checks every application class named in stored bytes before it is used */
+    public ProtostuffAttributeCodec(ObjectInputFilter filter)
+    {
+        this.schemas = new ProtostuffSchemas(filter);
+    }
+
+    @Override
+    public int id()
+    {
+        return ID;
+    }
+
+    @Override
+    public String name()
+    {
+        return "protostuff";
+    }
+
+    @Override
+    public boolean canEncode(Object value)
+    {
+        return ProtostuffFidelity.isFaithful(value);
+    }
+
+    @Override
+    public byte[] encode(Object value) throws IOException
+    {
+        Holder holder = new Holder();
+        holder.value = value;
+        LinkedBuffer buffer = BUFFERS.get();
+        try
+        {
+            ProtostuffOutput output = new ProtostuffOutput(buffer);
+            schemas.current().schema().writeTo(new StringTableOutput(output, ProtostuffFidelity.lastGraphSize()), holder);
+            return output.toByteArray();
+        }
+        catch (RuntimeException x)
+        {
+            throw new IOException("protostuff cannot write " + value.getClass().getName() + ": " + x, x);
+        }
+        finally
+        {
+            buffer.clear();
+        }
+    }
+
+    @Override
+    public Object decode(byte[] bytes) throws IOException, ClassNotFoundException
+    {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public Object decode(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException
+    {
+        ForLoader loader = schemas.current();
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader.readLoader());
+        try
+        {
+            Holder holder = new Holder();
+            ByteArrayInput input = new ByteArrayInput(bytes, offset, length, true);
+            GraphByteArrayInput graph = new GraphByteArrayInput(input, Math.max(10, length / 32));
+            loader.schema().mergeFrom(new StringTableInput(graph, bytes, offset, length), holder);
+            input.checkLastTagWas(0);
+            return holder.value;
+        }
+        catch (RuntimeException | LinkageError | StackOverflowError x)
+        {
+            // protostuff may wrap the refusal of a class named deep inside the value
+            for (Throwable cause = x; cause != null; cause = cause.getCause())
+            {
+                if (cause instanceof ClassRefusedException refused)
+                {
+                    if (refused.isMissing())
+                        throw new ClassNotFoundException(refused.getMessage());
+                    throw new InvalidClassException(refused.getMessage(), "refused by the deserialization filter");
+                }
+            }
+            throw new IOException("protostuff cannot read the value: " + x, x);
+        }
+        finally
+        {
+            thread.setContextClassLoader(context);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package net.jettymemcached.sessions.format;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+
+import net.jettymemcached.sessions.codec.AttributeCodec;
+import net.jettymemcached.sessions.config.Property;
+import net.jettymemcached.sessions.security.Signer;
+import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.util.ByteArrayOutputStream2;
+
+/**
+ * The stored form of one session (format version 2):
+ * <pre>
+ * magic "JM" | version u8 | flags u8 (1 = compressed, 2 = signed)
+ * [inflatedLength i32, when compressed] | body (deflated when compressed)
+ * [HMAC-SHA256 of everything before it, 32 bytes, when signed] | crc32 of everything before it i32
+ *
+ * body = metadata (see SessionMetadata) | attributeCount i32 |
+ *        per attribute, sorted by name: name (modified UTF-8) | codec id u8 | length i32 | bytes
+ * </pre>
+ * Each attribute records the codec that wrote it, so values written with another serializer, or by the Java fallback,
+ * stay readable.
+ * <p>
+ * Anything that does not match (foreign bytes, truncation, a flipped bit, an unknown version, a missing or bad
+ * signature while signing is on, a missing or refused class) is reported as {@link UnreadableEnvelopeException},
+ * never as a half-read session. A session larger than the size limit is refused with
+ * {@link SessionTooLargeException} before anything is written.
+ */
+public final class SessionEnvelope
+{
+    public static final int VERSION = 2;
+    public static final int DEFAULT_COMPRESSION_THRESHOLD = Property.COMPRESSION_THRESHOLD.defaultInt();
+    public static final int DEFAULT_MAX_SESSION_SIZE = Property.MAX_SESSION_SIZE.defaultInt();
+    /** No session is inflated beyond this, whatever its stored value claims. */
+    static final int MAX_INFLATED = 64 << 20;
+    /** The largest accepted {@code maxSessionSize.bytes}; memcached itself needs {@code -I} above its 1 MB default. */
+    public static final int MAX_SESSION_SIZE = MAX_INFLATED;
+    static final int MAGIC = ('J' << 8) | 'M';
+    static final int COMPRESSED = 1;
+    static final int SIGNED = 2;
+    private static final int HEADER = 4;
+    private static final int CRC = 4;
+
+    private final AttributeCodecs codecs;
+    private final int compressionThreshold;
+    private final int maxSessionSize;
+    private final Signer signer;
+    /** The size of the last value written: the next one is likely alike, so its buffer starts that large. */
+    private volatile int sizeHint = 256;
+
+    /** Writes with the given codec; default compression threshold and size limit, unsigned. */
+    public SessionEnvelope(AttributeCodec writer)
+    {
+        this(AttributeCodecs.writingWith(writer), DEFAULT_COMPRESSION_THRESHOLD, DEFAULT_MAX_SESSION_SIZE, null);
+    }
+
+    /**
+     * @param codecs               the codecs, each reading through the deserialization filter it was made with
+     * @param compressionThreshold bodies larger than this many bytes are deflated
+     * @param maxSessionSize       stored values larger than this are refused
+     * @param signer               signs and verifies values, or null for unsigned values
+     */
+    public SessionEnvelope(AttributeCodecs codecs, int compressionThreshold, int maxSessionSize, Signer signer)
+    {
+        this.codecs = codecs;
+        this.compressionThreshold = compressionThreshold;
+        this.maxSessionSize = maxSessionSize;
+        this.signer = signer;
+    }
+
+    /** A stored value and the digest of its serialized attributes (see {@link AttributeDigest}). */
+    public record Encoded(byte[] value, byte[] attributeDigest)
+    {
+    }
+
+    /** A decoded session and the digest of its serialized attributes, comparable with {@link Encoded#attributeDigest}. */
+    public record Decoded(SessionData data, byte[] attributeDigest)
+    {
+    }
+
+    public AttributeCodecs codecs()
+    {
+        return codecs;
+    }
+
+    /**
+     * @throws SessionTooLargeException when the value would be larger than the size limit
+     * @throws IOException when an attribute cannot be serialized (the message names it)
+     */
+    public byte[] encode(SessionData data) throws IOException
+    {
+        return encode(data, false).value();
+    }
+
+    /** As {@link #encode}, with the digest of the attributes' bytes, which are sorted by name so equal attributes give equal digests. */
+    public Encoded encodeWithDigest(SessionData data) throws IOException
+    {
+        return encode(data, true);
+    }
+
+    /** As {@link #decode}, with the digest of the attributes' bytes as {@link #encodeWithDigest} computes it. */
+    public Decoded decodeWithDigest(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
+    {
+        byte[][] digest = new byte[1][];
+        SessionData data = decode(bytes, target, digest);
+        return new Decoded(data, digest[0]);
+    }
+
+    private Encoded encode(SessionData data, boolean withDigest) throws IOException
+    {
+        Map<String, Object> attributes = data.getAllAttributes();
+        String[] names = attributes.keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        int[] sizes = new int[names.length];
+        ByteArrayOutputStream2 buffer = new ByteArrayOutputStream2(sizeHint);
+        DataOutputStream out = new DataOutputStream(buffer);
+        out.writeShort(MAGIC);
+        out.writeByte(VERSION);
+        out.writeByte(0);
+        SessionMetadata.write(out, data);
+        int attributesStart = buffer.size();
+        out.writeInt(names.length);
+        for (int i = 0; i < names.length; i++)
+        {
+            byte[] bytes = encodeAttribute(names[i], attributes.get(names[i]), out);
+            sizes[i] = bytes.length;
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+        int bodyLength = buffer.size() - HEADER;
+        sizeHint = Math.min(buffer.size() + 64, 1 << 20);
+        byte[] digest = withDigest ? AttributeDigest.of(Arrays.copyOfRange(buffer.getBuf(), attributesStart, buffer.size())) : null;
+        if (bodyLength > MAX_INFLATED)
+            throw tooLarge(bodyLength, MAX_INFLATED, names, sizes);
+
+        byte[] deflated = bodyLength > compressionThreshold ? Compression.deflate(buffer.getBuf(), HEADER, bodyLength) : null;
+        int payload = deflated == null ? bodyLength : 4 + deflated.length;
+        int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
+        if (total > maxSessionSize)
+            throw tooLarge(total, maxSessionSize, names, sizes);
+
+        byte[] value = Arrays.copyOf(buffer.getBuf(), total);
+        int flags = (deflated == null ? 0 : COMPRESSED) | (signer == null ? 0 : SIGNED);
+        value[3] = (byte)flags;
+        if (deflated != null)
+        {
+            writeInt(value, HEADER, bodyLength);
+            System.arraycopy(deflated, 0, value, HEADER + 4, deflated.length);
+        }
+        int end = HEADER + payload;
+        if (signer != null)
+        {
+            signer.sign(value, end);
+            end += Signer.LENGTH;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(value, 0, end);
+        writeInt(value, end, (int)crc.getValue());
+        return new Encoded(value, digest);
+    }
+
+    private byte[] encodeAttribute(String name, Object value, DataOutputStream out) throws IOException
+    {
+        AttributeCodec codec = codecs.writerFor(value);
+        out.writeUTF(name);
+        out.writeByte(codec.id());
+        try
+        {
+            return codec.encode(value);
+        }
+        catch (IOException | RuntimeException x)
+        {
+            throw new IOException("session attribute '" + name + "' (" + value.getClass().getName() + ") cannot be serialized by " + codec.name() + ": " + x, x);
+        }
+    }
+
+    private static SessionTooLargeException tooLarge(int size, int limit, String[] names, int[] sizes)
+    {
+        List<Map.Entry<String, Integer>> largest = IntStream.range(0, names.length).boxed()
+            .sorted(Comparator.comparingInt((Integer i) -> sizes[i]).reversed()).limit(3)
+            .<Map.Entry<String, Integer>>map(i -> new AbstractMap.SimpleImmutableEntry<>(names[i], sizes[i])).toList();
+        return new SessionTooLargeException(size, limit, largest);
+    }
+
+    /**
+     * @param target a fresh {@link SessionData} (from the store's {@code newSessionData}) that receives the fields;
+     *               its id and context must be those the bytes were stored for
+     */
+    public SessionData decode(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
+    {
+        return decode(bytes, target, null);
+    }
+
+    /** @param digest when not null, receives the attributes' digest in its first slot */
+    private SessionData decode(byte[] bytes, SessionData target, byte[][] digest) throws UnreadableEnvelopeException
+    {
+        try
+        {
+            if (bytes.length < HEADER + CRC + 4)
+                throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
+            if (((bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF)) != MAGIC)
+                throw new UnreadableEnvelopeException("not a session value (bad magic)");
+            int version = bytes[2] & 0xFF;
+            if (version != VERSION)
+                throw new UnreadableEnvelopeException("unknown format version " + version);
+            return decodeV2(bytes, target, digest);
+        }
+        catch (UnreadableEnvelopeException x)
+        {
+            throw x;
+        }
+        catch (IOException | RuntimeException x)
+        {
+            throw new UnreadableEnvelopeException("cannot read the value: " + x, x);
+        }
+    }
+
+    private SessionData decodeV2(byte[] bytes, SessionData target, byte[][] digest) throws IOException
+    {
+        int end = bytes.length - CRC;
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, end);
+        if ((int)crc.getValue() != readInt(bytes, end))
+            throw new UnreadableEnvelopeException("checksum mismatch (corrupt or truncated value)");
+        int flags = bytes[3] & 0xFF;
+        if ((flags & ~(COMPRESSED | SIGNED)) != 0)
+            throw new UnreadableEnvelopeException("unknown flags " + flags);
+        if ((flags & SIGNED) != 0)
+        {
+            end -= Signer.LENGTH;
+            if (end < HEADER)
+                throw new UnreadableEnvelopeException("value too short for its signature");
+        }
+        if (signer != null && (flags & SIGNED) == 0)
+            throw new UnreadableEnvelopeException("value is not signed but signing is on");
+        if (signer != null && !signer.verify(bytes, end))
+            throw new UnreadableEnvelopeException("bad signature (tampered value, or signed with a key not configured here)");
+
+        byte[] body = bytes;
+        int offset = HEADER;
+        int length = end - HEADER;
+        if ((flags & COMPRESSED) != 0)
+        {
+            if (length < 4)
+                throw new UnreadableEnvelopeException("compressed value too short");
+            try
+            {
+                body = Compression.inflate(bytes, HEADER + 4, length - 4, readInt(bytes, HEADER), MAX_INFLATED);
+            }
+            catch (DataFormatException x)
+            {
+                throw new UnreadableEnvelopeException("cannot inflate the value: " + x.getMessage(), x);
+            }
+            offset = 0;
+            length = body.length;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, offset, length)))
+        {
+            SessionMetadata.read(in, target);
+            if (digest != null)
+                digest[0] = AttributeDigest.of(Arrays.copyOfRange(body, offset + length - in.available(), offset + length));
+            target.putAllAttributes(decodeAttributes(in, body, offset + length));
+            if (in.available() != 0)
+                throw new UnreadableEnvelopeException(in.available() + " bytes after the last attribute");
+        }
+        target.clean();
+        return target;
+    }
+
+    /** @param body the attributes are read from {@code in}, which reads {@code body[.., end)} */
+    private Map<String, Object> decodeAttributes(DataInputStream in, byte[] body, int end) throws IOException
+    {
+        int count = in.readInt();
+        if (count < 0 || count > in.available() / 7)
+            throw new UnreadableEnvelopeException("impossible attribute count " + count);
+        Map<String, Object> attributes = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++)
+        {
+            String name = in.readUTF();
+            int codecId = in.readUnsignedByte();
+            int length = in.readInt();
+            if (length < 0 || length > in.available())
+                throw new UnreadableEnvelopeException("attribute '" + name + "' has an impossible length " + length);
+            int position = end - in.available();
+            in.skipNBytes(length);
+            AttributeCodec codec = codecs.reader(codecId);
+            if (codec == null)
+                throw new UnreadableEnvelopeException("attribute '" + name + "' was written by codec " + codecId + ", which is not configured here");
+            attributes.put(name, decodeAttribute(name, codec, body, position, length));
+        }
+        return attributes;
+    }
+
+    private static Object decodeAttribute(String name, AttributeCodec codec, byte[] bytes, int offset, int length) throws UnreadableEnvelopeException
+    {
+        try
+        {
+            Object value = codec.decode(bytes, offset, length);
+            if (value == null)
+                throw new UnreadableEnvelopeException(what(name, codec) + "no value");
+            return value;
+        }
+        catch (ClassNotFoundException x)
+        {
+            throw new UnreadableEnvelopeException(what(name, codec) + "class not found: " + x.getMessage(), x);
+        }
+        catch (InvalidClassException x)
+        {
+            throw new UnreadableEnvelopeException(what(name, codec) + "class refused by the deserialization filter" + (x.classname == null ? " (" + x.getMessage() + ")" : ": " + x.classname), x);
+        }
+        catch (IOException | RuntimeException | LinkageError | StackOverflowError x)
+        {
+            throw new UnreadableEnvelopeException(what(name, codec) + "cannot be read: " + x, x);
+        }
+    }
+
+    private static String what(String name, AttributeCodec codec)
+    {
+        return "attribute '" + name + "' (" + codec.name() + "): ";
+    }
+
+    private static int readInt(byte[] bytes, int offset)
+    {
+        return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
+    }
+
+    private static void writeInt(byte[] bytes, int offset, int value)
+    {
+        bytes[offset] = (byte)(value >>> 24);
+        bytes[offset + 1] = (byte)(value >>> 16);
+        bytes[offset + 2] = (byte)(value >>> 8);
+        bytes[offset + 3] = (byte)value;
+    }
+}
