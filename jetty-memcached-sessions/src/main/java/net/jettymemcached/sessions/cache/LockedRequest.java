@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.cache;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,12 +8,19 @@ import java.util.Map;
 
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.RequestLocking;
+import net.jettymemcached.sessions.lock.SessionBusyException;
 import net.jettymemcached.sessions.lock.SessionLocks;
 import net.jettymemcached.sessions.store.MemcachedSessionData;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The session locks one request holds in one context (non-sticky mode). Each session id Jetty resolves for the
@@ -70,7 +78,16 @@ final class LockedRequest
             if (finished || held.containsKey(id.clusterId()))
                 return;
         }
-        SessionLocks.Held lock = locking.lock(path, id, key, holder);
+        SessionLocks.Held lock;
+        try
+        {
+            lock = locking.lock(path, id, key, holder);
+        }
+        catch (SessionBusyException x)
+        {
+            addRetryAfter(request, x.getRetryAfterSeconds());
+            throw x;
+        }
         synchronized (this)
         {
             if (!finished)
@@ -80,6 +97,25 @@ final class LockedRequest
             }
         }
         locking.finished(path, null, List.of(lock));
+    }
+
+    /** Jetty answers the rejection with its error page; this adds the {@code Retry-After} the client needs. */
+    private static void addRetryAfter(Request request, long seconds)
+    {
+        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream)
+        {
+            @Override
+            public void send(MetaData.Request metaRequest, MetaData.Response response, boolean last, ByteBuffer content, Callback callback)
+            {
+                if (response != null && response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE_503)
+                {
+                    HttpFields fields = HttpFields.build(response.getHttpFields()).put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+                    response = new MetaData.Response(response.getStatus(), response.getReason(), response.getHttpVersion(), fields,
+                        response.getContentLength(), response.getTrailersSupplier());
+                }
+                super.send(metaRequest, response, last, content, callback);
+            }
+        });
     }
 
     private void completedWithoutSession()

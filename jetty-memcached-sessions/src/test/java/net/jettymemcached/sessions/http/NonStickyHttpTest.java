@@ -269,6 +269,9 @@ class NonStickyHttpTest
         assertEquals(503, rejected.status());
         assertTrue(rejected.body().contains("retry"), rejected.body());
         assertEquals(1, b.cluster().statistics().getLockRejections());
+        RawHttp.Reply raw = RawHttp.get(b.port(), "/app/get", browser.cookie().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(503, raw.status());
+        assertTrue(raw.raw().contains("\r\nRetry-After: 1\r\n"), raw.raw());
     }
 
     @Test
