@@ -24,15 +24,14 @@ import org.eclipse.jetty.session.SessionManager;
  */
 public class NonStickySessionCache extends NullSessionCache implements RequestScope.Hooks
 {
-    private final PathPattern ignore;
     private final RequestLocking locking;
-    private final RequestScope scope = new RequestScope(this);
+    private final RequestScope scope;
 
     public NonStickySessionCache(SessionManager manager, PathPattern ignore, RequestLocking locking)
     {
         super(manager);
-        this.ignore = ignore;
         this.locking = locking;
+        this.scope = new RequestScope(this, ignore);
     }
 
     @Override
@@ -52,19 +51,18 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        Request request = scope.currentRequest();
-        return request != null && IgnoredPaths.ignores(ignore, request) ? null : super.get(id);
+        return scope.currentRequestIsIgnored() ? null : super.get(id);
     }
 
     @Override
     public void beforeLoad(Request request, SessionId home) throws InterruptedException
     {
-        if (locking.isOff() || IgnoredPaths.ignores(ignore, request))
+        if (locking.isOff() || scope.isIgnored(request))
             return;
         MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();
         String lockKey = store.getKeys().lock(home.clusterId());
         String holder = getSessionManager().getSessionIdManager().getWorkerName();
-        LockedRequest.of(request, IgnoredPaths.pathOf(request), locking, getSessionManager()).lock(home, lockKey, holder);
+        LockedRequest.of(request, RequestScope.pathOf(request), locking, getSessionManager()).lock(home, lockKey, holder);
     }
 
     @Override

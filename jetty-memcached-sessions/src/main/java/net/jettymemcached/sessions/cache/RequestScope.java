@@ -1,6 +1,7 @@
 package net.jettymemcached.sessions.cache;
 
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.lock.PathPattern;
 import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -37,11 +38,14 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
     }
 
     private final Hooks hooks;
+    private final PathPattern ignore;
     private ContextHandler contextHandler;
 
-    RequestScope(Hooks hooks)
+    /** @param ignore the paths whose requests neither load, store nor create a session, or null */
+    RequestScope(Hooks hooks, PathPattern ignore)
     {
         this.hooks = hooks;
+        this.ignore = ignore;
     }
 
     /** Starts listening to the context of {@code context} (a session manager's context); nothing if it has none. */
@@ -78,6 +82,27 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
             CURRENT.remove();
         else
             CURRENT.set(frame.outer);
+    }
+
+    /** @return true if the request this scope's context handles on this thread is on an ignored path */
+    boolean currentRequestIsIgnored()
+    {
+        Request request = currentRequest();
+        return request != null && isIgnored(request);
+    }
+
+    /**
+     * @return true if {@code request}'s path matches {@code ignorePattern}: the pattern is matched against the whole
+     * request path (context path included, query string excluded), as documented
+     */
+    boolean isIgnored(Request request)
+    {
+        return ignore != null && ignore.matches(pathOf(request));
+    }
+
+    static String pathOf(Request request)
+    {
+        return request.getHttpURI().getCanonicalPath();
     }
 
     /** @return the request this scope's context handles on this thread, or null outside such a request */

@@ -16,13 +16,12 @@ import org.eclipse.jetty.session.SessionManager;
  */
 public class StickySessionCache extends DefaultSessionCache implements RequestScope.Hooks
 {
-    private final PathPattern ignore;
-    private final RequestScope scope = new RequestScope(this);
+    private final RequestScope scope;
 
     public StickySessionCache(SessionManager manager, PathPattern ignore)
     {
         super(manager);
-        this.ignore = ignore;
+        this.scope = new RequestScope(this, ignore);
     }
 
     @Override
@@ -43,8 +42,7 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        Request request = scope.currentRequest();
-        return request != null && IgnoredPaths.ignores(ignore, request) ? null : super.get(id);
+        return scope.currentRequestIsIgnored() ? null : super.get(id);
     }
 
     /** Sticky sessions take no locks. */
