@@ -23,10 +23,12 @@ import org.eclipse.jetty.session.SessionManager;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The session locks one request holds in one context (non-sticky mode). Each session id Jetty resolves for the
- * request is locked before it is loaded (once, however often Jetty asks); the locks are released right after the
- * request's session was stored (the cache's {@code release}), or, when the request ended without a session to
- * store, when it completes. Either way also when the request failed, was async or was cancelled.
+ * The session locks one request holds in one context (non-sticky mode). Prepared as the context starts handling
+ * the request, before Jetty's {@code SessionHandler} adds its own completion; each session id Jetty resolves for the
+ * request is then locked before it is loaded (once, however often Jetty asks). The locks are released by a
+ * completion listener, which Jetty runs inside the session's completion: after the session was stored and before
+ * the response is complete (so the client's next request cannot find the lock still held), on whichever thread
+ * completes the request, also when it failed, was async or was cancelled.
  */
 final class LockedRequest
 {
@@ -50,22 +52,16 @@ final class LockedRequest
         return LockedRequest.class.getName() + "@" + Integer.toHexString(System.identityHashCode(manager));
     }
 
-    /** @return the request's locks in {@code manager}'s context, made on first use */
-    static LockedRequest of(Request request, String path, RequestLocking locking, SessionManager manager)
+    /** Prepares the request's locks in {@code manager}'s context; call before the context's SessionHandler runs. */
+    static void prepare(Request request, String path, RequestLocking locking, SessionManager manager)
     {
-        String name = attribute(manager);
-        LockedRequest existing = (LockedRequest)request.getAttribute(name);
-        if (existing != null)
-            return existing;
         LockedRequest created = new LockedRequest(request, path, locking, manager);
-        request.setAttribute(name, created);
-        // Completion listeners run before the session's own completion, which stores it: with a session to store,
-        // the cache's release() finishes instead, after the store.
-        Request.addCompletionListener(request, failure -> created.completedWithoutSession());
-        return created;
+        request.setAttribute(attribute(manager), created);
+        // Added before the SessionHandler's stream wrapper, so it runs within that wrapper's completion, after the store.
+        Request.addCompletionListener(request, failure -> created.finish(manager.getManagedSession(request)));
     }
 
-    /** @return the request's locks in {@code manager}'s context, or null if it took none */
+    /** @return the request's locks in {@code manager}'s context, or null if it may take none */
     static LockedRequest find(Request request, SessionManager manager)
     {
         return request == null ? null : (LockedRequest)request.getAttribute(attribute(manager));
@@ -118,14 +114,8 @@ final class LockedRequest
         });
     }
 
-    private void completedWithoutSession()
-    {
-        if (manager.getManagedSession(request) == null)
-            finish(null);
-    }
-
-    /** Learns from how {@code session} was stored (null: nothing was) and releases every lock of the request. */
-    void finish(ManagedSession session)
+    /** Learns from how {@code session} was stored (null: there was none) and releases every lock of the request. */
+    private void finish(ManagedSession session)
     {
         List<SessionLocks.Held> locks;
         synchronized (this)

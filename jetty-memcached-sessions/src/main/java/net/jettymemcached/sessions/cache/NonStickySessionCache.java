@@ -16,7 +16,8 @@ import org.eclipse.jetty.session.SessionManager;
  * <ul>
  * <li>requests matching {@code ignorePattern} see no session;</li>
  * <li>requests that {@code lockingMode} selects lock each session id Jetty resolves for them before it is loaded,
- * and release the locks after the session was stored ({@link LockedRequest});</li>
+ * and release the locks after the session was stored, whichever thread completes the request
+ * ({@link LockedRequest});</li>
  * <li>the session is offered to the store when the response is committed, also when Jetty does not know it changed
  * (an attribute mutated in place): the store's write policy decides what, if anything, to write, so that a request
  * that follows on another Jetty as soon as it sees the response finds the change.</li>
@@ -42,27 +43,33 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     }
 
     @Override
-    protected void doStop() throws Exception
-    {
-        scope.detach();
-        super.doStop();
-    }
-
-    @Override
     public ManagedSession get(String id) throws Exception
     {
         return scope.currentRequestIsIgnored() ? null : super.get(id);
     }
 
+    /**
+     * As the context starts handling a request that may lock, before its {@code SessionHandler} runs: the request's
+     * locks are then released by a completion listener that runs after the session's own completion (which stores
+     * it) and before the response is complete, on whichever thread completes the request.
+     */
+    @Override
+    public void entered(Request request)
+    {
+        if (!locking.isOff() && LockedRequest.find(request, getSessionManager()) == null && !scope.isIgnored(request))
+            LockedRequest.prepare(request, RequestScope.pathOf(request), locking, getSessionManager());
+    }
+
     @Override
     public void beforeLoad(Request request, SessionId home) throws InterruptedException
     {
-        if (locking.isOff() || scope.isIgnored(request))
+        LockedRequest locked = LockedRequest.find(request, getSessionManager());
+        if (locked == null)
             return;
         MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();
         String lockKey = store.getKeys().lock(home.clusterId());
         String holder = getSessionManager().getSessionIdManager().getWorkerName();
-        LockedRequest.of(request, RequestScope.pathOf(request), locking, getSessionManager()).lock(home, lockKey, holder);
+        locked.lock(home, lockKey, holder);
     }
 
     @Override
@@ -77,21 +84,6 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
             session.onSessionPassivation();
             ((MemcachedSessionDataStore)getSessionDataStore()).storeAtCommit(session.getId(), session.getSessionData());
             session.onSessionActivation();
-        }
-    }
-
-    @Override
-    public void release(ManagedSession session) throws Exception
-    {
-        try
-        {
-            super.release(session);
-        }
-        finally
-        {
-            LockedRequest locked = LockedRequest.find(scope.currentRequest(), getSessionManager());
-            if (locked != null)
-                locked.finish(session);
         }
     }
 }

@@ -26,9 +26,15 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
     {
     }
 
-    /** What a cache does for a request before Jetty loads one of its sessions. */
+    /** What a cache does for the requests of its context. */
     interface Hooks
     {
+        /**
+         * Called each time a thread enters the context's scope with {@code request}: first as the context starts
+         * handling it (before its {@code SessionHandler}), then around the session's commit and completion.
+         */
+        void entered(Request request);
+
         /**
          * Called with the session's live home before it is loaded.
          *
@@ -48,28 +54,27 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
         this.ignore = ignore;
     }
 
-    /** Starts listening to the context of {@code context} (a session manager's context); nothing if it has none. */
+    /**
+     * Starts listening to the context of {@code context} (a session manager's context); nothing if it has none.
+     * Listening never stops, also not when the context stops: Jetty tells only registered listeners that a thread
+     * leaves the scope, so removing this one while requests run would leave their frames on pool threads.
+     */
     void attach(Context context)
     {
-        if (context instanceof ContextHandler.ScopedContext scoped)
+        if (contextHandler == null && context instanceof ContextHandler.ScopedContext scoped)
         {
             contextHandler = scoped.getContextHandler();
             contextHandler.addEventListener(this);
         }
     }
 
-    void detach()
-    {
-        if (contextHandler != null)
-            contextHandler.removeEventListener(this);
-        contextHandler = null;
-    }
-
     @Override
     public void enterScope(Context context, Request request)
     {
-        if (request != null)
-            CURRENT.set(new Frame(request, this, context, CURRENT.get()));
+        if (request == null)
+            return;
+        CURRENT.set(new Frame(request, this, context, CURRENT.get()));
+        hooks.entered(request);
     }
 
     @Override

@@ -31,13 +31,6 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
         scope.attach(getSessionManager().getContext());
     }
 
-    @Override
-    protected void doStop() throws Exception
-    {
-        scope.detach();
-        super.doStop();
-    }
-
     /** Requests matching {@code ignorePattern} see no session: nothing is loaded, refreshed or written for them. */
     @Override
     public ManagedSession get(String id) throws Exception
@@ -46,6 +39,11 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     }
 
     /** Sticky sessions take no locks. */
+    @Override
+    public void entered(Request request)
+    {
+    }
+
     @Override
     public void beforeLoad(Request request, SessionId home)
     {

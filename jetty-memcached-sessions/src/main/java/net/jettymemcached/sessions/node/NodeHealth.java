@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -41,6 +42,8 @@ public class NodeHealth extends ContainerLifeCycle
     private Executor executor;
     private ScheduledExecutorScheduler ownScheduler;
     private volatile Scheduler.Task nextRound;
+    /** Counts starts: a round still running from before a stop never schedules the next one after a restart. */
+    private final AtomicLong generation = new AtomicLong();
 
     public NodeHealth(NodeList nodes, NodeProbe probe, Duration probeInterval, Duration startupWait)
     {
@@ -80,12 +83,13 @@ public class NodeHealth extends ContainerLifeCycle
             if (!isLive(node.id()))
                 LOG.warn("memcached node {} is down at start-up; sessions go to the other nodes until it answers", node);
         }
-        scheduleRound();
+        scheduleRound(generation.incrementAndGet());
     }
 
     @Override
     protected void doStop() throws Exception
     {
+        generation.incrementAndGet();
         Scheduler.Task task = nextRound;
         if (task != null)
             task.cancel();
@@ -99,20 +103,20 @@ public class NodeHealth extends ContainerLifeCycle
         }
     }
 
-    private void scheduleRound()
+    private void scheduleRound(long round)
     {
-        if (isStarting() || isRunning())
-            nextRound = scheduler.schedule(this::startRound, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if ((isStarting() || isRunning()) && generation.get() == round)
+            nextRound = scheduler.schedule(() -> startRound(round), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void startRound()
+    private void startRound(long generationOfRound)
     {
         Runnable round = () ->
         {
-            if (!isRunning())
+            if (!isRunning() || generation.get() != generationOfRound)
                 return;
-            probeAllQuietly();
-            scheduleRound();
+            probeAllQuietly(generationOfRound);
+            scheduleRound(generationOfRound);
         };
         try
         {
@@ -140,11 +144,11 @@ public class NodeHealth extends ContainerLifeCycle
         }
     }
 
-    private void probeAllQuietly()
+    private void probeAllQuietly(long generationOfRound)
     {
         try
         {
-            probeAll();
+            probe(generationOfRound);
         }
         catch (Throwable x)
         {
@@ -155,9 +159,18 @@ public class NodeHealth extends ContainerLifeCycle
     /** Probes every node now and records the result. */
     public void probeAll()
     {
+        probe(generation.get());
+    }
+
+    private void probe(long generationOfRound)
+    {
         for (MemcachedNode node : nodes.nodes())
         {
-            if (probe.probe(node))
+            boolean answered = probe.probe(node);
+            // Stopping closes the clients under a running round: its answers say nothing about the nodes.
+            if (generation.get() != generationOfRound)
+                return;
+            if (answered)
                 markUp(node.id());
             else
                 markDown(node.id(), "no answer to probe");

@@ -39,13 +39,7 @@ public class MemcachedSessionData extends SessionData
             stored = current.withAppended(record);
     }
 
-    /** Forgets the stored state, so that the next store writes in full (after an id change). */
-    void forgetStored()
-    {
-        stored = null;
-    }
-
-    /** A write reached no node (sticky mode): memory holds the session, and its next store writes it in full. */
+    /** A write reached no node: the next store of this copy writes it in full. */
     void writeFailed()
     {
         stored = null;

@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.store;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     {
         super.doStart();
         keys = new SessionKeys(parts.keyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
-        policy = new WritePolicy(!parts.sticky(), java.time.Duration.ofSeconds(Math.max(0, getSavePeriodSec())));
+        policy = new WritePolicy(!parts.sticky());
         writes = new SessionWrites(parts, policy, failureLog);
     }
 
@@ -195,7 +196,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         long lastSave = data.getLastSaved();
         long now = parts.clock().millis();
         boolean unsaved = data instanceof MemcachedSessionData tracked && tracked.isUnsaved();
-        if (!policy.shouldEncode(trigger, data.isDirty(), data.isMetaDataDirty(), lastSave, unsaved, now))
+        if (!policy.shouldEncode(trigger, data.isDirty(), data.isMetaDataDirty(), lastSave, unsaved, Duration.ofSeconds(getSavePeriodSec()), now))
             return;
         data.setLastSaved(now);
         FuturePromise<Void> result = new FuturePromise<>();
@@ -224,7 +225,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             throw new IllegalArgumentException("not a session id of this cluster: " + id);
         try
         {
-            writes.store(sessionId, keys, data, lastSaveTime);
+            writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
         }
         catch (SessionTooLargeException x)
         {

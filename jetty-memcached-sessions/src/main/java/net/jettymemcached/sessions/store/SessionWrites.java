@@ -30,7 +30,7 @@ final class SessionWrites
         this.failureLog = failureLog;
     }
 
-    void store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime) throws Exception
+    void store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
     {
         long now = parts.clock().millis();
         long started = NanoTime.now();
@@ -44,7 +44,7 @@ final class SessionWrites
         if (tracked != null)
             tracked.recordOutcome(decision.attributesChanged());
 
-        int ttl = Ttl.forStoredValue(data, now, policy.savePeriodSeconds());
+        int ttl = Ttl.forStoredValue(data, now, savePeriodSec);
         String key = keys.primary(id.clusterId());
         AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, value, tracked, encoded.attributeDigest(), record, now);
         switch (decision.write())
@@ -84,15 +84,13 @@ final class SessionWrites
         }
         catch (MemcachedAccessException x)
         {
-            if (!parts.sticky())
-            {
-                if (tracked != null)
-                    tracked.forgetStored();
-                throw x;
-            }
-            // Memory holds the session: not the request's failure. Counted by the replicas, written in full next time.
+            // Whatever the mode, the next store of this copy writes it in full (a change made at response commit
+            // is written again at the end of the request).
             if (tracked != null)
                 tracked.writeFailed();
+            if (!parts.sticky())
+                throw x;
+            // Memory holds the session: not the request's failure. Counted by the replicas.
             failureLog.warn("session write failed, the session stays in memory and is written again on its next request: {}", x.getMessage());
         }
     }

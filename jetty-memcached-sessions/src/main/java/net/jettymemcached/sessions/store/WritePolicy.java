@@ -52,22 +52,11 @@ public final class WritePolicy
     }
 
     private final boolean encodeAtEveryCommit;
-    private final long savePeriodMs;
 
-    /**
-     * @param encodeAtEveryCommit true in non-sticky mode: every response commit compares the session with the store
-     * @param savePeriod          Jetty's save period: metadata-only changes wait that long
-     */
-    public WritePolicy(boolean encodeAtEveryCommit, Duration savePeriod)
+    /** @param encodeAtEveryCommit true in non-sticky mode: every response commit compares the session with the store */
+    public WritePolicy(boolean encodeAtEveryCommit)
     {
         this.encodeAtEveryCommit = encodeAtEveryCommit;
-        this.savePeriodMs = Math.max(0, savePeriod.toMillis());
-    }
-
-    /** @return the save period the policy applies, in seconds (for the value's TTL) */
-    public int savePeriodSeconds()
-    {
-        return (int)(savePeriodMs / 1000);
     }
 
     /**
@@ -75,15 +64,16 @@ public final class WritePolicy
      * @param metaDataDirty Jetty's flag: access times or expiry changed
      * @param lastSaved     when the session was last stored, 0 if never
      * @param unsaved       true if the last write reached no node
+     * @param savePeriod    Jetty's save period (the store's, read at every store): metadata-only changes wait that long
      * @return true if the session must be serialized and given to {@link #decide}
      */
-    public boolean shouldEncode(Trigger trigger, boolean dirty, boolean metaDataDirty, long lastSaved, boolean unsaved, long now)
+    public boolean shouldEncode(Trigger trigger, boolean dirty, boolean metaDataDirty, long lastSaved, boolean unsaved, Duration savePeriod, long now)
     {
         if (dirty || unsaved || lastSaved <= 0)
             return true;
         if (trigger == Trigger.RESPONSE_COMMIT)
             return encodeAtEveryCommit;
-        return metaDataDirty && now - lastSaved >= savePeriodMs;
+        return metaDataDirty && now - lastSaved >= Math.max(0, savePeriod.toMillis());
     }
 
     /**

@@ -60,9 +60,9 @@ class WritePolicyTest
     @MethodSource
     void gate(Trigger trigger, boolean dirty, boolean metaDataDirty, long savedAgo, boolean unsaved, boolean everyCommit, int savePeriodSec, boolean expected)
     {
-        WritePolicy policy = new WritePolicy(everyCommit, Duration.ofSeconds(savePeriodSec));
+        WritePolicy policy = new WritePolicy(everyCommit);
         long lastSaved = savedAgo < 0 ? 0 : NOW - savedAgo;
-        assertEquals(expected, policy.shouldEncode(trigger, dirty, metaDataDirty, lastSaved, unsaved, NOW));
+        assertEquals(expected, policy.shouldEncode(trigger, dirty, metaDataDirty, lastSaved, unsaved, Duration.ofSeconds(savePeriodSec), NOW));
     }
 
     // decide: stored state, digest now, accessed (ago), lastSaveTime (ago; -1 = never), unsaved, expected write, expected changed
@@ -86,7 +86,7 @@ class WritePolicyTest
     @MethodSource
     void decisions(String situation, StoredState stored, byte[] digest, long accessedAgo, long savedAgo, boolean unsaved, Write write, boolean changed)
     {
-        WritePolicy policy = new WritePolicy(false, Duration.ZERO);
+        WritePolicy policy = new WritePolicy(false);
         WritePolicy.Decision decision = policy.decide(stored, digest, access(NOW - accessedAgo), savedAgo < 0 ? 0 : NOW - savedAgo, unsaved, NOW);
         assertEquals(write, decision.write(), situation);
         assertEquals(changed, decision.attributesChanged(), situation);
@@ -95,7 +95,7 @@ class WritePolicyTest
     @Test
     void aChangedMaxInactiveIntervalIsWrittenInFull()
     {
-        WritePolicy policy = new WritePolicy(false, Duration.ZERO);
+        WritePolicy policy = new WritePolicy(false);
         AccessRecord longer = new AccessRecord(NOW, NOW, NOW, NOW + 2 * MAX_INACTIVE, 2 * MAX_INACTIVE);
         assertEquals(Write.FULL, policy.decide(stored(MINUTE, MINUTE, 0), DIGEST, longer, NOW - MINUTE, false, NOW).write());
     }
@@ -104,7 +104,7 @@ class WritePolicyTest
     @Test
     void anImmortalSessionIsNotRewrittenByTime()
     {
-        WritePolicy policy = new WritePolicy(false, Duration.ZERO);
+        WritePolicy policy = new WritePolicy(false);
         AccessRecord immortalBefore = new AccessRecord(0, 0, 0, 0, -1);
         AccessRecord immortalNow = new AccessRecord(NOW, NOW, NOW, 0, -1);
         StoredState old = new StoredState(DIGEST, 0, immortalBefore, 0);
