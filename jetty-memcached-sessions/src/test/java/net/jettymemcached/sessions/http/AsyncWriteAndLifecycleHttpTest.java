@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
+import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.store.StoredValue;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
@@ -77,7 +78,7 @@ class AsyncWriteAndLifecycleHttpTest
         assertTrue(w1.cluster().writer().flush(10_000), "queue drained");
         try (MemcachedTextClient onPrimary = MemcachedTextClient.of(primaryNode))
         {
-            byte[] stored = onPrimary.get("__0.0.0.0_" + id);
+            byte[] stored = onPrimary.get(new SessionKeys("", "_", "0.0.0.0").primary(id));
             assertTrue(stored != null, "primary written");
             SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(StoredValue.parse(stored).envelope(), new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
             assertEquals(6, data.getAttribute("counter"), "the newest write reached memcached");

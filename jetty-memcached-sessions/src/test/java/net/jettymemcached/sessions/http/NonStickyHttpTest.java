@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import net.jettymemcached.sessions.config.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -33,6 +34,8 @@ class NonStickyHttpTest
     private JettyNode a;
     private JettyNode b;
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    /** Context "/" (canonical "_"), no virtual host. */
+    private static final SessionKeys KEYS = new SessionKeys("", "_", "0.0.0.0");
 
     @BeforeEach
     void startNodes()
@@ -231,7 +234,7 @@ class NonStickyHttpTest
     {
         String id = clusterId(cookie);
         String node = id.substring(id.lastIndexOf('-') + 1);
-        String lockKey = "lock:__0.0.0.0_" + id;
+        String lockKey = KEYS.lock(id);
         try (MemcachedTextClient client = MemcachedTextClient.of(nodes.node(node)))
         {
             assertTrue(client.set(lockKey, "someone-else".getBytes(), 60));
@@ -291,9 +294,9 @@ class NonStickyHttpTest
         try (MemcachedTextClient client = MemcachedTextClient.of(nodes.node(id.substring(id.lastIndexOf('-') + 1))))
         {
             long deadline = System.currentTimeMillis() + 2000;
-            while (client.contains("lock:__0.0.0.0_" + id) && System.currentTimeMillis() < deadline)
+            while (client.contains(KEYS.lock(id)) && System.currentTimeMillis() < deadline)
                 Thread.sleep(20);
-            assertFalse(client.contains("lock:__0.0.0.0_" + id), "lock released");
+            assertFalse(client.contains(KEYS.lock(id)), "lock released");
         }
         assertEquals(0, b.cluster().statistics().getLockTimeouts());
     }

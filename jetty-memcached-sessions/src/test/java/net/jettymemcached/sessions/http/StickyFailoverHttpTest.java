@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -25,6 +26,8 @@ class StickyFailoverHttpTest
 {
     private static final Pattern COOKIE = Pattern.compile("^([A-Za-z0-9_]+)-(n[0-9]+)\\.(w[0-9]+)$");
     private static final List<String> ORDER = List.of("n1", "n2", "n3");
+    /** Context "/" (canonical "_"), no virtual host. */
+    private static final SessionKeys KEYS = new SessionKeys("", "_", "0.0.0.0");
 
     private MemcachedNodes nodes;
     private JettyNode w1;
@@ -50,7 +53,12 @@ class StickyFailoverHttpTest
 
     static String key(String clusterId)
     {
-        return "__0.0.0.0_" + clusterId; // context "/" (canonical "_"), no virtual host
+        return KEYS.primary(clusterId);
+    }
+
+    static String backupKey(String clusterId)
+    {
+        return KEYS.backup(clusterId);
     }
 
     static String next(String node)
@@ -97,8 +105,8 @@ class StickyFailoverHttpTest
         try (MemcachedTextClient onPrimary = client(primary); MemcachedTextClient onBackup = client(next(primary)))
         {
             assertTrue(onPrimary.contains(key(id)), "primary key on " + primary + ": " + onPrimary.keys());
-            assertTrue(onBackup.contains("bak:" + key(id)), "backup key on " + next(primary) + ": " + onBackup.keys());
-            assertFalse(onPrimary.contains("bak:" + key(id)));
+            assertTrue(onBackup.contains(backupKey(id)), "backup key on " + next(primary) + ": " + onBackup.keys());
+            assertFalse(onPrimary.contains(backupKey(id)));
             assertFalse(onBackup.contains(key(id)));
         }
         String third = next(next(primary));
@@ -138,8 +146,8 @@ class StickyFailoverHttpTest
         try (MemcachedTextClient newPrimary = client(next(primary)); MemcachedTextClient newBackup = client(next(next(primary))))
         {
             assertTrue(newPrimary.contains(key(clusterId(moved))), newPrimary.keys().toString());
-            assertFalse(newPrimary.contains("bak:" + key(clusterId(cookie))), "old backup removed: " + newPrimary.keys());
-            assertTrue(newBackup.contains("bak:" + key(clusterId(moved))), newBackup.keys().toString());
+            assertFalse(newPrimary.contains(backupKey(clusterId(cookie))), "old backup removed: " + newPrimary.keys());
+            assertTrue(newBackup.contains(backupKey(clusterId(moved))), newBackup.keys().toString());
         }
         assertEquals(1, w1.cluster().statistics().getRelocations());
     }
@@ -162,7 +170,7 @@ class StickyFailoverHttpTest
         assertTrue(reply.setCookie().isEmpty(), "id unchanged: the primary is alive");
         try (MemcachedTextClient onPrimary = client(primary); MemcachedTextClient onThird = client(third))
         {
-            assertTrue(onThird.contains("bak:" + key(id)), "backup moved to " + third + ": " + onThird.keys());
+            assertTrue(onThird.contains(backupKey(id)), "backup moved to " + third + ": " + onThird.keys());
             assertTrue(onPrimary.contains(key(id)));
         }
         assertEquals("green", browser.get(w1, "/app/get").value("colour"));
