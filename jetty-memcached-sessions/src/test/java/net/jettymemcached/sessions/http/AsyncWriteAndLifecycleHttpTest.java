@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -8,6 +9,7 @@ import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.SessionEnvelope;
 import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.store.StoredValue;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
@@ -94,9 +96,7 @@ class AsyncWriteAndLifecycleHttpTest
         assertTrue(memcachedThreads().size() > before.size(), "clients are running: " + memcachedThreads());
         w1.close();
         w1 = null;
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!memcachedThreads().equals(before) && System.currentTimeMillis() < deadline)
-            Thread.sleep(50);
+        Await.await("the memcached threads to end", AsyncWriteAndLifecycleHttpTest::memcachedThreads, before::equals, Duration.ofSeconds(5));
         assertEquals(before, memcachedThreads(), "threads left after Jetty stopped");
     }
 

@@ -1,10 +1,12 @@
 package net.jettymemcached.sessions.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import net.jettymemcached.sessions.store.SessionKeys;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -83,11 +85,9 @@ class StickyFailoverHttpTest
         return cookie.substring(0, cookie.lastIndexOf('.'));
     }
 
-    private void awaitLive(JettyNode jetty, String nodeId, boolean live) throws InterruptedException
+    private void awaitLive(JettyNode jetty, String nodeId, boolean live)
     {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (jetty.cluster().health().isLive(nodeId) != live && System.currentTimeMillis() < deadline)
-            Thread.sleep(20);
+        Await.await("node " + nodeId + (live ? " seen live" : " seen down") + " by " + jetty, () -> jetty.cluster().health().isLive(nodeId) == live, Duration.ofSeconds(5));
         assertEquals(live, jetty.cluster().health().isLive(nodeId), "node " + nodeId + " live state seen by " + jetty);
     }
 
@@ -244,11 +244,9 @@ class StickyFailoverHttpTest
         SessionClient.Reply reply = browser.get(w1, "/app/get");
         assertEquals("6", reply.value("counter"));
         // An unchanged session is written when the request completes, which may be just after the response.
-        long deadline = System.currentTimeMillis() + 3000;
         try (MemcachedTextClient onNode = MemcachedTextClient.of(first))
         {
-            while (!onNode.contains(key(clusterId(cookie))) && System.currentTimeMillis() < deadline)
-                Thread.sleep(20);
+            Await.await("the session written to " + first.nodeId(), () -> onNode.contains(key(clusterId(cookie))), Duration.ofSeconds(3));
             assertTrue(onNode.contains(key(clusterId(cookie))), onNode.keys() + " " + w1.cluster().statistics());
         }
     }
