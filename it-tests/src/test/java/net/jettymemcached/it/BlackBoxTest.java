@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 import net.jettymemcached.it.harness.JettyBase;
 import net.jettymemcached.it.harness.JettyProcess;
-import net.jettymemcached.it.harness.MemcachedNodes;
-import net.jettymemcached.it.harness.SessionClient;
+import net.jettymemcached.sessions.http.SessionClient;
+import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.api.AfterEach;
 
 import static org.junit.jupiter.api.Assertions.fail;

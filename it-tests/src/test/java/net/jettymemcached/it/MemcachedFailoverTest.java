@@ -3,13 +3,13 @@ package net.jettymemcached.it;
 import java.util.Map;
 
 import net.jettymemcached.it.harness.JettyProcess;
-import net.jettymemcached.it.harness.MemcachedNodes;
-import net.jettymemcached.it.harness.SessionClient;
+import net.jettymemcached.sessions.http.SessionClient;
+import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static net.jettymemcached.it.harness.SessionClient.node;
-import static net.jettymemcached.it.harness.SessionClient.random;
+import static net.jettymemcached.sessions.http.SessionClient.node;
+import static net.jettymemcached.sessions.http.SessionClient.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,7 +26,7 @@ class MemcachedFailoverTest extends BlackBoxTest
     {
         MemcachedNodes nodes = memcached(3);
         Map<String, String> ini = Map.of(
-            "jetty.session.memcached.nodes", nodes.spec(),
+            "jetty.session.memcached.nodes", nodes.nodesProperty(),
             "jetty.session.memcached.sticky", String.valueOf(sticky),
             "jetty.session.memcached.operationTimeout.millis", "500",
             "jetty.session.memcached.nodeProbeInterval.millis", "200");
@@ -34,8 +34,8 @@ class MemcachedFailoverTest extends BlackBoxTest
         JettyProcess b = jetty(base("failover-b", "ee11", ini), "wB");
 
         SessionClient client = new SessionClient();
-        client.get(a, "/set?name=color&value=red");
-        assertEquals("1", client.get(a, "/incr").attr("counter"));
+        client.get(a, "/app/set?name=color&value=red");
+        assertEquals("1", client.get(a, "/app/incr").attr("counter"));
         String before = client.cookie();
         String primary = node(before);
         String next = "n" + (Integer.parseInt(primary.substring(1)) % 3 + 1);
@@ -43,7 +43,7 @@ class MemcachedFailoverTest extends BlackBoxTest
 
         nodes.node(primary).kill9();
 
-        SessionClient.Reply moved = poll(() -> client.get(a, "/get"), reply ->
+        SessionClient.Reply moved = poll(() -> client.get(a, "/app/get"), reply ->
         {
             if (reply.status() != 200)
                 fail("request failed while node " + primary + " is down: " + reply);
@@ -54,11 +54,11 @@ class MemcachedFailoverTest extends BlackBoxTest
         assertEquals(next, node(after), "the session moves to the node after " + primary);
         assertEquals("red", moved.attr("color"), moved.body());
         assertEquals("1", moved.attr("counter"), moved.body());
-        assertEquals("false", moved.get("new"), moved.body());
+        assertEquals("false", moved.value("new"), moved.body());
 
-        assertEquals("2", client.get(a, "/incr").attr("counter"));
+        assertEquals("2", client.get(a, "/app/incr").attr("counter"));
         Thread.sleep(StickyJettyFailoverTest.ASYNC_SETTLE_MS);
-        SessionClient.Reply onB = client.get(b, "/get");
+        SessionClient.Reply onB = client.get(b, "/app/get");
         assertEquals("red", onB.attr("color"), onB.body());
         assertEquals("2", onB.attr("counter"), onB.body());
         assertEquals(next, node(client.cookie()));

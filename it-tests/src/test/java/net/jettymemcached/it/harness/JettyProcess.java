@@ -6,11 +6,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import net.jettymemcached.sessions.http.SessionClient;
+import net.jettymemcached.sessions.testing.Await;
+
 /** One {@code java -jar start.jar} process; its output goes to a log file in the base. */
-public final class JettyProcess implements AutoCloseable
+public final class JettyProcess implements AutoCloseable, SessionClient.Target
 {
     public static final String STARTED = "Started oejs.Server@";
     private static final Pattern CONNECTOR = Pattern.compile("Started oejs\\.ServerConnector@\\S+\\{HTTP/1\\.1, \\(http/1\\.1\\)}\\{127\\.0\\.0\\.1:(\\d+)}");
@@ -28,23 +32,18 @@ public final class JettyProcess implements AutoCloseable
     /** Waits for {@value #STARTED}; fails with the output if Jetty exits or takes longer than 60 s. */
     public JettyProcess awaitStarted()
     {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline)
+        String output = Await.await("Jetty to start (" + log + ")", () ->
         {
-            String output = output();
-            if (output.contains(STARTED))
-            {
-                Matcher m = CONNECTOR.matcher(output);
-                if (!m.find())
-                    throw new IllegalStateException("Jetty started without an HTTP connector on 127.0.0.1:\n" + output);
-                port = Integer.parseInt(m.group(1));
-                return this;
-            }
-            if (!process.isAlive())
-                throw new IllegalStateException("Jetty exited with " + process.exitValue() + " before it started:\n" + output);
-            MemcachedServer.sleep(50);
-        }
-        throw new IllegalStateException("Jetty did not start within 60 s:\n" + output());
+            String now = output();
+            if (!now.contains(STARTED) && !process.isAlive())
+                throw new IllegalStateException("Jetty exited with " + process.exitValue() + " before it started:\n" + now);
+            return now;
+        }, now -> now.contains(STARTED), Duration.ofSeconds(60));
+        Matcher m = CONNECTOR.matcher(output);
+        if (!m.find())
+            throw new IllegalStateException("Jetty started without an HTTP connector on 127.0.0.1:\n" + output);
+        port = Integer.parseInt(m.group(1));
+        return this;
     }
 
     /** @return the exit value; kills the process and fails if it is still running after {@code seconds} */
@@ -70,6 +69,7 @@ public final class JettyProcess implements AutoCloseable
         }
     }
 
+    @Override
     public URI uri(String pathAndQuery)
     {
         if (port < 0)

@@ -49,7 +49,7 @@ import net.jettymemcached.sessions.testing.MemcachedTextClient;
  */
 public final class LoadBenchmark
 {
-    static final String COMMAND = "mvn -q -pl jetty-memcached-sessions test-compile dependency:build-classpath -Dmdep.includeScope=test "
+    static final String COMMAND = "mvn -q -pl jetty-memcached-sessions -am test-compile dependency:build-classpath -Dmdep.includeScope=test "
         + "-Dmdep.outputFile=target/bench.classpath && java -cp \"jetty-memcached-sessions/target/test-classes:jetty-memcached-sessions/target/classes:"
         + "$(cat jetty-memcached-sessions/target/bench.classpath)\" net.jettymemcached.sessions.bench.LoadBenchmark";
 

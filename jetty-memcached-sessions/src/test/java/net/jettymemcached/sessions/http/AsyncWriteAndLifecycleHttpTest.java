@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -7,6 +8,8 @@ import java.util.stream.Collectors;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.StoredValue;
+import net.jettymemcached.sessions.store.SessionKeys;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
@@ -77,7 +80,7 @@ class AsyncWriteAndLifecycleHttpTest
         assertTrue(w1.cluster().writer().flush(10_000), "queue drained");
         try (MemcachedTextClient onPrimary = MemcachedTextClient.of(primaryNode))
         {
-            byte[] stored = onPrimary.get("__0.0.0.0_" + id);
+            byte[] stored = onPrimary.get(new SessionKeys("", "_", "0.0.0.0").primary(id));
             assertTrue(stored != null, "primary written");
             SessionData data = new SessionEnvelope(new JavaAttributeCodec()).decode(StoredValue.parse(stored).envelope(), new SessionData(id, "_", "0.0.0.0", 0, 0, 0, 0));
             assertEquals(6, data.getAttribute("counter"), "the newest write reached memcached");
@@ -93,9 +96,7 @@ class AsyncWriteAndLifecycleHttpTest
         assertTrue(memcachedThreads().size() > before.size(), "clients are running: " + memcachedThreads());
         w1.close();
         w1 = null;
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!memcachedThreads().equals(before) && System.currentTimeMillis() < deadline)
-            Thread.sleep(50);
+        Await.await("the memcached threads to end", AsyncWriteAndLifecycleHttpTest::memcachedThreads, before::equals, Duration.ofSeconds(5));
         assertEquals(before, memcachedThreads(), "threads left after Jetty stopped");
     }
 

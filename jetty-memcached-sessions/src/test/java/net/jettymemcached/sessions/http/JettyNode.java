@@ -15,7 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** One embedded Jetty ("worker") with the test servlet at {@code /app/*} and memcached sessions installed. */
-public final class JettyNode implements AutoCloseable
+public final class JettyNode implements AutoCloseable, SessionClient.Target
 {
     private final Server server;
     private final ServerConnector connector;

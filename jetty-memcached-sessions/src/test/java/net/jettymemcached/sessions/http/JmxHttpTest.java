@@ -1,10 +1,12 @@
 package net.jettymemcached.sessions.http;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,11 +46,24 @@ class JmxHttpTest
         return names.iterator().next();
     }
 
+    private Object attribute(ObjectName name, String attribute)
+    {
+        try
+        {
+            return mbeans.getAttribute(name, attribute);
+        }
+        catch (Exception x)
+        {
+            throw new IllegalStateException(name + " " + attribute, x);
+        }
+    }
+
     @Test
     void nodesAndCountersAreManagedAttributes() throws Exception
     {
         new SessionClient().get(jetty, "/app/incr");
-        Thread.sleep(200); // the request-end write may land just after the response
+        // the request-end write may land just after the response
+        Await.await("the session write", () -> jetty.cluster().statistics().getWrites() >= 1, Duration.ofSeconds(5));
 
         ObjectName cluster = only("net.jettymemcached.sessions:type=memcachedcluster,*");
         assertEquals("n1 n2", mbeans.getAttribute(cluster, "liveNodes"));
@@ -60,9 +75,7 @@ class JmxHttpTest
         assertEquals(0L, mbeans.getAttribute(counters, "writeFailures"));
 
         nodes.node("n2").kill9();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!"n2".equals(mbeans.getAttribute(cluster, "downNodes")) && System.currentTimeMillis() < deadline)
-            Thread.sleep(20);
+        Await.await("downNodes to be n2", () -> attribute(cluster, "downNodes"), "n2"::equals, Duration.ofSeconds(5));
         assertEquals("n2", mbeans.getAttribute(cluster, "downNodes"));
         assertFalse(((String)mbeans.getAttribute(cluster, "liveNodes")).contains("n2"));
     }

@@ -1,6 +1,7 @@
 package net.jettymemcached.sessions.http;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import net.jettymemcached.sessions.store.SessionKeys;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -19,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -116,12 +117,9 @@ class LockReleaseHttpTest
      * The lock of a completed request is released as Jetty completes it, which may be just after the client has read
      * the last byte; a lock left behind would stay for {@code lockExpiration} (30 s).
      */
-    private void assertReleased(String clusterId, String what) throws InterruptedException
+    private void assertReleased(String clusterId, String what)
     {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (lockHeld(nodes, clusterId) && System.nanoTime() - deadline < 0)
-            Thread.sleep(5);
-        assertFalse(lockHeld(nodes, clusterId), what + ": the lock of " + clusterId + " is still held");
+        Await.await(what + ": the lock of " + clusterId + " released", () -> !lockHeld(nodes, clusterId), Duration.ofSeconds(2));
     }
 
     @Test
@@ -153,9 +151,7 @@ class LockReleaseHttpTest
                 throw new RuntimeException(x);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (WAITING.isEmpty() && System.nanoTime() < deadline)
-            Thread.onSpinWait();
+        Await.await("the parked request waiting", () -> !WAITING.isEmpty(), Duration.ofSeconds(10));
         assertTrue(lockHeld(nodes, parkedId), "the parked request holds its lock");
 
         assertEquals(200, waker.get(jetty, "/park/wake").status());

@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.http;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,9 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import net.jettymemcached.sessions.MemcachedSessionsConfig;
+import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import net.jettymemcached.sessions.store.SessionKeys;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -33,6 +37,8 @@ class NonStickyHttpTest
     private JettyNode a;
     private JettyNode b;
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    /** Context "/" (canonical "_"), no virtual host. */
+    private static final SessionKeys KEYS = new SessionKeys("", "_", "0.0.0.0");
 
     @BeforeEach
     void startNodes()
@@ -77,6 +83,33 @@ class NonStickyHttpTest
         SessionClient other = new SessionClient();
         other.setCookie(browser.cookie());
         return other;
+    }
+
+    /** Waits until the lock of the cookie's session is held (its key is on the session's node) or released. */
+    private void awaitLock(String cookie, boolean held)
+    {
+        String id = clusterId(cookie);
+        try (MemcachedTextClient client = MemcachedTextClient.of(nodes.node(id.substring(id.lastIndexOf('-') + 1))))
+        {
+            Await.await("the lock of " + id + (held ? " taken" : " released"), () -> client.contains(KEYS.lock(id)) == held, Duration.ofSeconds(5));
+        }
+    }
+
+    /** The session stores of one Jetty so far: each ends as a full write, an access record appended or a skip. */
+    private static long stores(JettyNode jetty)
+    {
+        MemcachedSessionStatistics stats = jetty.cluster().statistics();
+        return stats.getWrites() + stats.getWriteFailures() + stats.getAccessAppends() + stats.getSkippedWrites() + stats.getOversizedSessions();
+    }
+
+    /**
+     * Waits for the stores of {@code requests} requests sent to {@code jetty} after it had stored {@code before} times:
+     * in non-sticky mode a request stores its session when the response is committed and again when the request
+     * completes, which may be just after the response.
+     */
+    private static void awaitStores(JettyNode jetty, long before, int requests)
+    {
+        Await.await(requests + " request(s) stored by " + jetty.uri("/"), () -> stores(jetty) >= before + 2L * requests, Duration.ofSeconds(5));
     }
 
     @Test
@@ -141,9 +174,10 @@ class NonStickyHttpTest
         startJettys(c -> c.setLockingMode("all"));
         SessionClient browser = new SessionClient();
         browser.get(a, "/app/set?name=k1&value=v1");
+        awaitLock(browser.cookie(), false);
         SessionClient slow = sharing(browser);
         CompletableFuture<SessionClient.Reply> k2 = CompletableFuture.supplyAsync(() -> call(slow, a, "/app/slowset?millis=500&name=k2&value=v2"), pool);
-        Thread.sleep(100);
+        awaitLock(browser.cookie(), true);
         browser.get(b, "/app/set?name=k3&value=v3");
         assertEquals(200, k2.get().status());
         Map<String, String> values = browser.get(a, "/app/get").values();
@@ -197,8 +231,9 @@ class NonStickyHttpTest
         assertTrue(together < 900, "read-only requests overlapped: " + together + " ms");
 
         // A modifying path keeps locking: a second modifying request waits for the first, a read-only one does not.
+        awaitLock(browser.cookie(), false);
         CompletableFuture<Timed> m1 = timed(sharing(browser), a, "/app/slowset?millis=500&name=m&value=1");
-        Thread.sleep(100);
+        awaitLock(browser.cookie(), true);
         CompletableFuture<Timed> m2 = timed(sharing(browser), b, "/app/slowset?millis=10&name=m&value=2");
         CompletableFuture<Timed> read = timed(sharing(browser), b, "/app/get");
         assertTrue(read.get().endNanos() < m1.get().endNanos(), "read-only request did not wait");
@@ -231,7 +266,7 @@ class NonStickyHttpTest
     {
         String id = clusterId(cookie);
         String node = id.substring(id.lastIndexOf('-') + 1);
-        String lockKey = "lock:__0.0.0.0_" + id;
+        String lockKey = KEYS.lock(id);
         try (MemcachedTextClient client = MemcachedTextClient.of(nodes.node(node)))
         {
             assertTrue(client.set(lockKey, "someone-else".getBytes(), 60));
@@ -293,10 +328,8 @@ class NonStickyHttpTest
         // Each request releases its lock when it completes, which may be just after its response.
         try (MemcachedTextClient client = MemcachedTextClient.of(nodes.node(id.substring(id.lastIndexOf('-') + 1))))
         {
-            long deadline = System.currentTimeMillis() + 2000;
-            while (client.contains("lock:__0.0.0.0_" + id) && System.currentTimeMillis() < deadline)
-                Thread.sleep(20);
-            assertFalse(client.contains("lock:__0.0.0.0_" + id), "lock released");
+            Await.await("the lock of " + id + " released", () -> !client.contains(KEYS.lock(id)), Duration.ofSeconds(2));
+            assertFalse(client.contains(KEYS.lock(id)), "lock released");
         }
         assertEquals(0, b.cluster().statistics().getLockTimeouts());
     }
@@ -307,8 +340,9 @@ class NonStickyHttpTest
         startJettys(c -> c.setLockingMode("all"));
         SessionClient browser = new SessionClient();
         browser.get(a, "/app/set?name=k&value=v");
+        awaitLock(browser.cookie(), false);
         CompletableFuture<Timed> async = timed(sharing(browser), a, "/app/async?millis=500&name=async&value=done");
-        Thread.sleep(100);
+        awaitLock(browser.cookie(), true);
         Timed read = timed(sharing(browser), b, "/app/get").get();
         assertEquals("done", read.reply().value("async"), "the parallel request waited for the async one to store");
         assertTrue(read.endNanos() >= async.get().endNanos() - 50_000_000L, "it ended after the async request");
@@ -320,7 +354,7 @@ class NonStickyHttpTest
         startJettys(c -> c.setLockingMode("all"));
         SessionClient browser = new SessionClient();
         browser.get(a, "/app/set?name=foo&value=bar");
-        Thread.sleep(200); // the request-end write may land just after the response
+        awaitLock(browser.cookie(), false); // released after the request-end write, which may land just after the response
         long gets = sum("cmd_get");
         long sets = sum("cmd_set");
         long touches = sum("cmd_touch");
@@ -353,19 +387,12 @@ class NonStickyHttpTest
         assertNoKeysOf(clusterId(first));
 
         browser.get(b, "/app/invalidate");
-        Thread.sleep(200);
         assertNoKeysOf(clusterId(second));
     }
 
     private void assertNoKeysOf(String id) throws Exception
     {
-        long deadline = System.currentTimeMillis() + 2000;
-        List<String> left = keysOf(id);
-        while (!left.isEmpty() && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(50);
-            left = keysOf(id);
-        }
+        List<String> left = Await.await("no keys left for " + id, () -> keysOf(id), List::isEmpty, Duration.ofSeconds(2));
         assertEquals(List.of(), left, "keys left for " + id);
     }
 
@@ -416,7 +443,8 @@ class NonStickyHttpTest
         SessionClient browser = new SessionClient();
         browser.get(a, "/app/big?kb=10");
         browser.get(b, "/app/get");
-        Thread.sleep(200); // the request-end write may land just after the response
+        awaitStores(a, 0, 1); // the request-end write may land just after the response
+        awaitStores(b, 0, 1);
 
         // Reading the counters costs bytes too ("stats" on every node): measure that cost and take it off.
         long probe = sum("bytes_read");
@@ -424,8 +452,9 @@ class NonStickyHttpTest
         long setsBefore = sum("cmd_set");
         long writesBefore = a.cluster().statistics().getWrites() + b.cluster().statistics().getWrites();
         long before = sum("bytes_read");
+        long storesOnA = stores(a);
         SessionClient.Reply reply = browser.get(a, "/app/get");
-        Thread.sleep(200);
+        awaitStores(a, storesOnA, 1);
         long sent = sum("bytes_read") - before - overhead;
         System.out.println("read-only request on a 10 KB session sent " + sent + " bytes to memcached (all nodes)");
         assertEquals(10 * 1024, reply.value("big").length());
@@ -434,8 +463,9 @@ class NonStickyHttpTest
         assertEquals(writesBefore, a.cluster().statistics().getWrites() + b.cluster().statistics().getWrites(), "no full write");
 
         before = sum("bytes_read");
+        long storesOnB = stores(b);
         browser.get(b, "/app/set?name=small&value=changed");
-        Thread.sleep(200);
+        awaitStores(b, storesOnB, 1);
         long modified = sum("bytes_read") - before - overhead;
         System.out.println("modifying request on a 10 KB session sent " + modified + " bytes to memcached (all nodes)");
         assertTrue(modified > 2 * 10 * 1024, "a modifying request writes the blob to primary and backup: " + modified);
@@ -461,9 +491,7 @@ class NonStickyHttpTest
         String id = clusterId(cookie);
         String node = id.substring(id.lastIndexOf('-') + 1);
         nodes.node(node).kill9();
-        long deadline = System.currentTimeMillis() + 5000;
-        while ((a.cluster().health().isLive(node) || b.cluster().health().isLive(node)) && System.currentTimeMillis() < deadline)
-            Thread.sleep(20);
+        Await.await("node " + node + " seen down by both Jettys", () -> !a.cluster().health().isLive(node) && !b.cluster().health().isLive(node), Duration.ofSeconds(10));
 
         SessionClient.Reply onB = browser.get(b, "/app/get");
         assertEquals(200, onB.status());

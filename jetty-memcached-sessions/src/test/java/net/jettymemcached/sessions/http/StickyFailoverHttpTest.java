@@ -1,9 +1,12 @@
 package net.jettymemcached.sessions.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import net.jettymemcached.sessions.store.SessionKeys;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -25,6 +28,8 @@ class StickyFailoverHttpTest
 {
     private static final Pattern COOKIE = Pattern.compile("^([A-Za-z0-9_]+)-(n[0-9]+)\\.(w[0-9]+)$");
     private static final List<String> ORDER = List.of("n1", "n2", "n3");
+    /** Context "/" (canonical "_"), no virtual host. */
+    private static final SessionKeys KEYS = new SessionKeys("", "_", "0.0.0.0");
 
     private MemcachedNodes nodes;
     private JettyNode w1;
@@ -50,7 +55,12 @@ class StickyFailoverHttpTest
 
     static String key(String clusterId)
     {
-        return "__0.0.0.0_" + clusterId; // context "/" (canonical "_"), no virtual host
+        return KEYS.primary(clusterId);
+    }
+
+    static String backupKey(String clusterId)
+    {
+        return KEYS.backup(clusterId);
     }
 
     static String next(String node)
@@ -75,11 +85,9 @@ class StickyFailoverHttpTest
         return cookie.substring(0, cookie.lastIndexOf('.'));
     }
 
-    private void awaitLive(JettyNode jetty, String nodeId, boolean live) throws InterruptedException
+    private void awaitLive(JettyNode jetty, String nodeId, boolean live)
     {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (jetty.cluster().health().isLive(nodeId) != live && System.currentTimeMillis() < deadline)
-            Thread.sleep(20);
+        Await.await("node " + nodeId + (live ? " seen live" : " seen down") + " by " + jetty, () -> jetty.cluster().health().isLive(nodeId) == live, Duration.ofSeconds(5));
         assertEquals(live, jetty.cluster().health().isLive(nodeId), "node " + nodeId + " live state seen by " + jetty);
     }
 
@@ -97,8 +105,8 @@ class StickyFailoverHttpTest
         try (MemcachedTextClient onPrimary = client(primary); MemcachedTextClient onBackup = client(next(primary)))
         {
             assertTrue(onPrimary.contains(key(id)), "primary key on " + primary + ": " + onPrimary.keys());
-            assertTrue(onBackup.contains("bak:" + key(id)), "backup key on " + next(primary) + ": " + onBackup.keys());
-            assertFalse(onPrimary.contains("bak:" + key(id)));
+            assertTrue(onBackup.contains(backupKey(id)), "backup key on " + next(primary) + ": " + onBackup.keys());
+            assertFalse(onPrimary.contains(backupKey(id)));
             assertFalse(onBackup.contains(key(id)));
         }
         String third = next(next(primary));
@@ -138,8 +146,8 @@ class StickyFailoverHttpTest
         try (MemcachedTextClient newPrimary = client(next(primary)); MemcachedTextClient newBackup = client(next(next(primary))))
         {
             assertTrue(newPrimary.contains(key(clusterId(moved))), newPrimary.keys().toString());
-            assertFalse(newPrimary.contains("bak:" + key(clusterId(cookie))), "old backup removed: " + newPrimary.keys());
-            assertTrue(newBackup.contains("bak:" + key(clusterId(moved))), newBackup.keys().toString());
+            assertFalse(newPrimary.contains(backupKey(clusterId(cookie))), "old backup removed: " + newPrimary.keys());
+            assertTrue(newBackup.contains(backupKey(clusterId(moved))), newBackup.keys().toString());
         }
         assertEquals(1, w1.cluster().statistics().getRelocations());
     }
@@ -162,7 +170,7 @@ class StickyFailoverHttpTest
         assertTrue(reply.setCookie().isEmpty(), "id unchanged: the primary is alive");
         try (MemcachedTextClient onPrimary = client(primary); MemcachedTextClient onThird = client(third))
         {
-            assertTrue(onThird.contains("bak:" + key(id)), "backup moved to " + third + ": " + onThird.keys());
+            assertTrue(onThird.contains(backupKey(id)), "backup moved to " + third + ": " + onThird.keys());
             assertTrue(onPrimary.contains(key(id)));
         }
         assertEquals("green", browser.get(w1, "/app/get").value("colour"));
@@ -236,11 +244,9 @@ class StickyFailoverHttpTest
         SessionClient.Reply reply = browser.get(w1, "/app/get");
         assertEquals("6", reply.value("counter"));
         // An unchanged session is written when the request completes, which may be just after the response.
-        long deadline = System.currentTimeMillis() + 3000;
         try (MemcachedTextClient onNode = MemcachedTextClient.of(first))
         {
-            while (!onNode.contains(key(clusterId(cookie))) && System.currentTimeMillis() < deadline)
-                Thread.sleep(20);
+            Await.await("the session written to " + first.nodeId(), () -> onNode.contains(key(clusterId(cookie))), Duration.ofSeconds(3));
             assertTrue(onNode.contains(key(clusterId(cookie))), onNode.keys() + " " + w1.cluster().statistics());
         }
     }

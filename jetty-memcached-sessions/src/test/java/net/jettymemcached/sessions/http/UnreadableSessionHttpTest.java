@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.StoredValue;
+import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.eclipse.jetty.session.SessionData;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class UnreadableSessionHttpTest
 {
+    /** Context "/" (canonical "_"), no virtual host. */
+    private static final SessionKeys KEYS = new SessionKeys("", "_", "0.0.0.0");
     private MemcachedNodes nodes;
     private JettyNode w1;
     private JettyNode w2;
@@ -60,7 +63,7 @@ class UnreadableSessionHttpTest
         stopW1(); // its last writes are done before the bytes are damaged
         String id = cookie.substring(0, cookie.lastIndexOf('.'));
         String node = id.substring(id.lastIndexOf('-') + 1);
-        String key = "__0.0.0.0_" + id;
+        String key = KEYS.primary(id);
         byte[] good;
         try (MemcachedTextClient primary = MemcachedTextClient.of(nodes.node(node)))
         {
@@ -92,7 +95,7 @@ class UnreadableSessionHttpTest
         String id = cookie.substring(0, cookie.lastIndexOf('.'));
         String node = id.substring(id.lastIndexOf('-') + 1);
         String other = node.equals("n1") ? "n2" : "n1";
-        String key = "__0.0.0.0_" + id;
+        String key = KEYS.primary(id);
         try (MemcachedTextClient primary = MemcachedTextClient.of(nodes.node(node));
              MemcachedTextClient backup = MemcachedTextClient.of(nodes.node(other)))
         {
@@ -100,7 +103,7 @@ class UnreadableSessionHttpTest
             byte[] flipped = good.clone();
             flipped[flipped.length / 2] ^= 0x40;
             assertTrue(primary.set(key, flipped, 600));
-            assertTrue(backup.set("bak:" + key, "garbage".getBytes(StandardCharsets.US_ASCII), 600));
+            assertTrue(backup.set(KEYS.backup(id), "garbage".getBytes(StandardCharsets.US_ASCII), 600));
         }
 
         SessionClient.Reply reply = browser.get(w2, "/app/get");
@@ -113,7 +116,7 @@ class UnreadableSessionHttpTest
              MemcachedTextClient backup = MemcachedTextClient.of(nodes.node(other)))
         {
             assertFalse(primary.contains(key), "unreadable value deleted");
-            assertFalse(backup.contains("bak:" + key), "its backup too");
+            assertFalse(backup.contains(KEYS.backup(id)), "its backup too");
         }
     }
 }

@@ -14,11 +14,19 @@ import java.util.regex.Pattern;
 
 /**
  * A browser that keeps one JSESSIONID cookie and can present it to any Jetty, as a load balancer would after a
- * failover.
+ * failover. Shared by the library's HTTP tests (embedded Jettys) and the black-box it-tests (Jetty processes); both
+ * test webapps answer with {@code name=value} lines.
  */
 public final class SessionClient
 {
     private static final Pattern SET_COOKIE = Pattern.compile("JSESSIONID=([^;]*)");
+
+    /** A Jetty that requests can be sent to. */
+    public interface Target
+    {
+        /** @return the URI of {@code pathAndQuery} (starting with {@code /}) on this Jetty */
+        URI uri(String pathAndQuery);
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String cookie;
@@ -26,6 +34,7 @@ public final class SessionClient
     /** What one request returned. */
     public record Reply(int status, String body, Optional<String> setCookie, long millis)
     {
+        /** The {@code name=value} lines of the body. */
         public Map<String, String> values()
         {
             Map<String, String> values = new LinkedHashMap<>();
@@ -42,9 +51,16 @@ public final class SessionClient
         {
             return values().get(name);
         }
+
+        /** An attribute as the it-tests webapp lists it: {@code attr.<name>=<value>}. */
+        public String attr(String name)
+        {
+            return value("attr." + name);
+        }
     }
 
-    public Reply get(JettyNode jetty, String pathAndQuery) throws IOException, InterruptedException
+    /** GET {@code pathAndQuery} on {@code jetty}; a JSESSIONID in Set-Cookie replaces the held cookie. */
+    public Reply get(Target jetty, String pathAndQuery) throws IOException, InterruptedException
     {
         return get(jetty.uri(pathAndQuery));
     }
@@ -63,6 +79,7 @@ public final class SessionClient
         return new Reply(response.statusCode(), response.body(), setCookie, millis);
     }
 
+    /** @return the current cookie value, {@code <random>-<node>.<worker>} */
     public String cookie()
     {
         return cookie;
@@ -71,5 +88,24 @@ public final class SessionClient
     public void setCookie(String cookie)
     {
         this.cookie = cookie;
+    }
+
+    /** {@code <random>} of a cookie value {@code <random>-<node>.<worker>}. */
+    public static String random(String cookie)
+    {
+        return cookie.substring(0, cookie.lastIndexOf('-'));
+    }
+
+    /** {@code <node>} of a cookie value. */
+    public static String node(String cookie)
+    {
+        String cluster = cookie.contains(".") ? cookie.substring(0, cookie.lastIndexOf('.')) : cookie;
+        return cluster.substring(cluster.lastIndexOf('-') + 1);
+    }
+
+    /** {@code <worker>} of a cookie value. */
+    public static String worker(String cookie)
+    {
+        return cookie.substring(cookie.lastIndexOf('.') + 1);
     }
 }

@@ -30,6 +30,7 @@ import java.util.NoSuchElementException;
 public final class MemcachedTextClient implements AutoCloseable {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration METADUMP_BUSY_TIMEOUT = Duration.ofMillis(2500);
 
     private final Socket socket;
     private final InputStream in;
@@ -171,32 +172,44 @@ public final class MemcachedTextClient implements AutoCloseable {
     /** key -> absolute expiry (unix seconds, server clock) or -1; retries while the crawler is busy. */
     private synchronized Map<String, Long> metadump() {
         return call(() -> {
-            for (int attempt = 0; ; attempt++) {
-                send("lru_crawler metadump all\r\n");
-                Map<String, Long> result = new LinkedHashMap<>();
-                String line = readLine();
-                if (line.startsWith("BUSY") && attempt < 50) {
-                    sleep(50);
-                    continue;
+            String line = startMetadump();
+            Map<String, Long> result = new LinkedHashMap<>();
+            for (; !line.equals("END"); line = readLine()) {
+                if (!line.startsWith("key=")) {
+                    throw new IOException("unexpected metadump line: " + line);
                 }
-                for (; !line.equals("END"); line = readLine()) {
-                    if (!line.startsWith("key=")) {
-                        throw new IOException("unexpected metadump line: " + line);
+                String key = null;
+                long exp = -1;
+                for (String field : line.split(" ")) {
+                    if (field.startsWith("key=")) {
+                        key = URLDecoder.decode(field.substring(4), StandardCharsets.UTF_8);
+                    } else if (field.startsWith("exp=")) {
+                        exp = Long.parseLong(field.substring(4));
                     }
-                    String key = null;
-                    long exp = -1;
-                    for (String field : line.split(" ")) {
-                        if (field.startsWith("key=")) {
-                            key = URLDecoder.decode(field.substring(4), StandardCharsets.UTF_8);
-                        } else if (field.startsWith("exp=")) {
-                            exp = Long.parseLong(field.substring(4));
-                        }
-                    }
-                    result.put(key, exp);
                 }
-                return result;
+                result.put(key, exp);
             }
+            return result;
         });
+    }
+
+    /**
+     * Sends {@code lru_crawler metadump all} until the crawler takes it (memcached answers BUSY while an earlier
+     * crawl still runs) and returns the first line of the dump.
+     */
+    private String startMetadump() throws IOException {
+        try {
+            return Await.await("memcached's LRU crawler to take 'lru_crawler metadump all' (it answered BUSY)", () -> {
+                try {
+                    send("lru_crawler metadump all\r\n");
+                    return readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, line -> !line.startsWith("BUSY"), METADUMP_BUSY_TIMEOUT);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     @Override
@@ -263,15 +276,6 @@ public final class MemcachedTextClient implements AutoCloseable {
         }
         String s = line.toString(StandardCharsets.US_ASCII);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     private static void closeQuietly(Socket s) {

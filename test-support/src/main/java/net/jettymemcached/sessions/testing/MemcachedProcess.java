@@ -136,18 +136,19 @@ public final class MemcachedProcess implements AutoCloseable {
     public synchronized void restart() {
         kill9();
         List<String> failures = new ArrayList<>();
-        long deadline = System.nanoTime() + RESTART_TIMEOUT.toNanos();
-        do {
+        boolean restarted = Await.until(() -> {
             Process p = launch(binary, nodeId, port, failures);
-            if (p != null) {
-                process = p;
-                RESERVED_PORTS.add(port);
-                return;
+            if (p == null) {
+                return false;
             }
-            sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("could not restart memcached node " + nodeId
-                + " on port " + port + ": " + failures);
+            process = p;
+            RESERVED_PORTS.add(port);
+            return true;
+        }, RESTART_TIMEOUT);
+        if (!restarted) {
+            throw new IllegalStateException("could not restart memcached node " + nodeId
+                    + " on port " + port + ": " + failures);
+        }
     }
 
     /** Simulates a hung node: SIGSTOP; connections are still accepted by the kernel but never answered. */
@@ -226,16 +227,10 @@ public final class MemcachedProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot execute " + cmd, e);
         }
         LIVE.add(p);
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                break;
-            }
-            // The pid check makes sure we reached OUR process, not another one owning the port.
-            if (MemcachedTextClient.answers(HOST, port, p.pid()) && p.isAlive()) {
-                return p;
-            }
-            sleep(20);
+        // Until it answers or exits. The pid check makes sure we reached OUR process, not another one owning the port.
+        if (Await.until(() -> !p.isAlive() || MemcachedTextClient.answers(HOST, port, p.pid()), READY_TIMEOUT)
+                && p.isAlive()) {
+            return p;
         }
         p.destroyForcibly();
         try {
@@ -305,15 +300,6 @@ public final class MemcachedProcess implements AutoCloseable {
             return s.isEmpty() ? "" : " (" + (s.length() > 300 ? s.substring(s.length() - 300) : s) + ")";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
