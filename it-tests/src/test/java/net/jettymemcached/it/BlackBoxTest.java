@@ -1,6 +1,7 @@
 package net.jettymemcached.it;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -9,10 +10,10 @@ import java.util.function.Predicate;
 import net.jettymemcached.it.harness.JettyBase;
 import net.jettymemcached.it.harness.JettyProcess;
 import net.jettymemcached.sessions.http.SessionClient;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.api.AfterEach;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Starts processes for one test and always stops them afterwards, newest first. */
 abstract class BlackBoxTest
@@ -42,20 +43,25 @@ abstract class BlackBoxTest
         return JettyBase.createWithWebapp(name, environment, ini);
     }
 
-    /** Repeats {@code request} every 200 ms until {@code done} accepts the reply, at most 15 s. */
-    protected static SessionClient.Reply poll(Request request, Predicate<SessionClient.Reply> done, String what) throws Exception
+    /** Repeats {@code request} (with {@link Await}'s back-off) until {@code done} accepts the reply, at most 15 s. */
+    protected static SessionClient.Reply poll(Request request, Predicate<SessionClient.Reply> done, String what)
     {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        SessionClient.Reply reply;
-        do
+        return Await.await(what, () ->
         {
-            reply = request.send();
-            if (done.test(reply))
-                return reply;
-            Thread.sleep(200);
-        }
-        while (System.nanoTime() < deadline);
-        return fail("timed out waiting for " + what + "; last reply: " + reply);
+            try
+            {
+                return request.send();
+            }
+            catch (InterruptedException x)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(x);
+            }
+            catch (Exception x)
+            {
+                throw new IllegalStateException("request failed while waiting for " + what, x);
+            }
+        }, done, Duration.ofSeconds(15));
     }
 
     @FunctionalInterface

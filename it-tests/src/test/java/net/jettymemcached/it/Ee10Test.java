@@ -7,6 +7,7 @@ import net.jettymemcached.sessions.http.SessionClient;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.api.Test;
 
+import static net.jettymemcached.it.harness.StoredSession.awaitCopies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class Ee10Test extends BlackBoxTest
         SessionClient client = new SessionClient();
         client.get(a, "/app/set?name=color&value=purple");
         assertEquals("1", client.get(a, "/app/incr").attr("counter"));
-        Thread.sleep(StickyJettyFailoverTest.ASYNC_SETTLE_MS);
+        awaitCopies(nodes, client.cookie(), "counter", 1); // backupAsync=true: written just after the response
         a.kill9();
 
         SessionClient.Reply onB = client.get(b, "/app/incr");

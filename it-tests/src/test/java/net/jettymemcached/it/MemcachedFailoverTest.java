@@ -8,6 +8,7 @@ import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static net.jettymemcached.it.harness.StoredSession.awaitCopies;
 import static net.jettymemcached.sessions.http.SessionClient.node;
 import static net.jettymemcached.sessions.http.SessionClient.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,7 @@ class MemcachedFailoverTest extends BlackBoxTest
         String before = client.cookie();
         String primary = node(before);
         String next = "n" + (Integer.parseInt(primary.substring(1)) % 3 + 1);
-        Thread.sleep(StickyJettyFailoverTest.ASYNC_SETTLE_MS); // sticky: let the asynchronous copy reach memcached before the crash
+        awaitCopies(nodes, before, "counter", 1); // sticky: let the asynchronous copy reach memcached before the crash
 
         nodes.node(primary).kill9();
 
@@ -57,7 +58,7 @@ class MemcachedFailoverTest extends BlackBoxTest
         assertEquals("false", moved.value("new"), moved.body());
 
         assertEquals("2", client.get(a, "/app/incr").attr("counter"));
-        Thread.sleep(StickyJettyFailoverTest.ASYNC_SETTLE_MS);
+        awaitCopies(nodes, client.cookie(), "counter", 2);
         SessionClient.Reply onB = client.get(b, "/app/get");
         assertEquals("red", onB.attr("color"), onB.body());
         assertEquals("2", onB.attr("counter"), onB.body());

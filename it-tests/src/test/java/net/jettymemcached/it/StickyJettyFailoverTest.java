@@ -8,6 +8,7 @@ import net.jettymemcached.sessions.http.SessionClient;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import org.junit.jupiter.api.Test;
 
+import static net.jettymemcached.it.harness.StoredSession.awaitCopies;
 import static net.jettymemcached.sessions.http.SessionClient.node;
 import static net.jettymemcached.sessions.http.SessionClient.random;
 import static net.jettymemcached.sessions.http.SessionClient.worker;
@@ -20,9 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StickyJettyFailoverTest extends BlackBoxTest
 {
-    /** backupAsync=true (default): the memcached copy is written just after the response; a crash before loses it. */
-    static final long ASYNC_SETTLE_MS = 1000;
-
     @Test
     void killedJettysSessionsAreServedByAnotherJetty() throws Exception
     {
@@ -40,7 +38,7 @@ class StickyJettyFailoverTest extends BlackBoxTest
         String cookieOnA = client.cookie();
         assertTrue(cookieOnA.matches("[A-Za-z0-9_]+-n[123]\\.wA"), cookieOnA);
 
-        Thread.sleep(ASYNC_SETTLE_MS);
+        awaitCopies(nodes, client.cookie(), "counter", 2); // backupAsync=true: written just after the response
         a.kill9();
 
         SessionClient.Reply onB = client.get(b, "/app/get");
@@ -90,10 +88,10 @@ class StickyJettyFailoverTest extends BlackBoxTest
 
         SessionClient client = new SessionClient();
         assertEquals("1", client.get(a, "/app/incr").attr("counter"));
-        Thread.sleep(ASYNC_SETTLE_MS);
+        awaitCopies(nodes, client.cookie(), "counter", 1);
         assertEquals("2", client.get(b, "/app/incr").attr("counter")); // the balancer moved us to B
         assertEquals("wB", worker(client.cookie()));
-        Thread.sleep(ASYNC_SETTLE_MS);
+        awaitCopies(nodes, client.cookie(), "counter", 2);
 
         SessionClient.Reply backOnA = client.get(a, "/app/get"); // ... and back to A, which still holds counter=1
         assertEquals("2", backOnA.attr("counter"), backOnA.body());
