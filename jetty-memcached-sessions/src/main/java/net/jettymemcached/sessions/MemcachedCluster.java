@@ -91,16 +91,6 @@ public class MemcachedCluster extends ContainerLifeCycle
         LOG.info("memcached sessions: nodes {}, live {}, {}", settings.nodes(), health.getLiveNodes(), settings.sticky() ? "sticky" : "non-sticky");
     }
 
-    public MemcachedSettings settings()
-    {
-        return settings;
-    }
-
-    public NodeList nodes()
-    {
-        return settings.nodes();
-    }
-
     public SessionIdFormat idFormat()
     {
         return idFormat;

@@ -113,7 +113,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
 
         return new MemcachedSettings(nodes, c.isSticky(), operationTimeout, c.isBackupAsync(), keyPrefix, protocol,
             c.getUsername(), c.getPassword(), probeInterval, c.getAsyncQueueCapacity(),
-            c.isSticky() ? LockingMode.parse("none") : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
+            c.isSticky() ? LockingMode.NONE : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
             Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
             c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec());
     }

@@ -47,24 +47,28 @@ final class LockedRequest
         this.manager = manager;
     }
 
-    private static String attribute(SessionManager manager)
+    /** @return the name of the request attribute holding a request's locks in {@code manager}'s context */
+    static String attributeFor(SessionManager manager)
     {
         return LockedRequest.class.getName() + "@" + Integer.toHexString(System.identityHashCode(manager));
     }
 
-    /** Prepares the request's locks in {@code manager}'s context; call before the context's SessionHandler runs. */
-    static void prepare(Request request, String path, RequestLocking locking, SessionManager manager)
+    /**
+     * Prepares the request's locks in {@code manager}'s context under {@code attribute}; call before the context's
+     * SessionHandler runs.
+     */
+    static void prepare(Request request, String attribute, String path, RequestLocking locking, SessionManager manager)
     {
         LockedRequest created = new LockedRequest(request, path, locking, manager);
-        request.setAttribute(attribute(manager), created);
+        request.setAttribute(attribute, created);
         // Added before the SessionHandler's stream wrapper, so it runs within that wrapper's completion, after the store.
         Request.addCompletionListener(request, failure -> created.finish(manager.getManagedSession(request)));
     }
 
-    /** @return the request's locks in {@code manager}'s context, or null if it may take none */
-    static LockedRequest find(Request request, SessionManager manager)
+    /** @return the request's locks stored under {@code attribute}, or null if it may take none */
+    static LockedRequest find(Request request, String attribute)
     {
-        return request == null ? null : (LockedRequest)request.getAttribute(attribute(manager));
+        return (LockedRequest)request.getAttribute(attribute);
     }
 
     void lock(SessionId id, String key, String holder) throws InterruptedException

@@ -27,12 +27,14 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
 {
     private final RequestLocking locking;
     private final RequestScope scope;
+    private final String lockAttribute;
 
     public NonStickySessionCache(SessionManager manager, PathPattern ignore, RequestLocking locking)
     {
         super(manager);
         this.locking = locking;
         this.scope = new RequestScope(this, ignore);
+        this.lockAttribute = LockedRequest.attributeFor(manager);
     }
 
     @Override
@@ -56,14 +58,14 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     @Override
     public void entered(Request request)
     {
-        if (!locking.isOff() && LockedRequest.find(request, getSessionManager()) == null && !scope.isIgnored(request))
-            LockedRequest.prepare(request, RequestScope.pathOf(request), locking, getSessionManager());
+        if (!locking.isOff() && LockedRequest.find(request, lockAttribute) == null && !scope.currentRequestIsIgnored())
+            LockedRequest.prepare(request, lockAttribute, RequestScope.pathOf(request), locking, getSessionManager());
     }
 
     @Override
     public void beforeLoad(Request request, SessionId home) throws InterruptedException
     {
-        LockedRequest locked = LockedRequest.find(request, getSessionManager());
+        LockedRequest locked = LockedRequest.find(request, lockAttribute);
         if (locked == null)
             return;
         MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();

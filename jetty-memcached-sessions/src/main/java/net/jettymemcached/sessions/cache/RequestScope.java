@@ -22,8 +22,22 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
     /** The innermost request scope of one of our contexts on this thread (cross-context dispatch nests them). */
     private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
 
-    private record Frame(Request request, RequestScope scope, Context context, Frame outer)
+    private static final class Frame
     {
+        final Request request;
+        final RequestScope scope;
+        final Context context;
+        final Frame outer;
+        /** Whether the request's path is ignored: decided once per scope entry, when first asked. */
+        Boolean ignored;
+
+        Frame(Request request, RequestScope scope, Context context, Frame outer)
+        {
+            this.request = request;
+            this.scope = scope;
+            this.context = context;
+            this.outer = outer;
+        }
     }
 
     /** What a cache does for the requests of its context. */
@@ -89,32 +103,24 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
             CURRENT.set(frame.outer);
     }
 
-    /** @return true if the request this scope's context handles on this thread is on an ignored path */
+    /**
+     * @return true if the request this scope's context handles on this thread is on an ignored path: its path
+     * matches {@code ignorePattern}, matched against the whole request path (context path included, query string
+     * excluded), as documented
+     */
     boolean currentRequestIsIgnored()
     {
-        Request request = currentRequest();
-        return request != null && isIgnored(request);
-    }
-
-    /**
-     * @return true if {@code request}'s path matches {@code ignorePattern}: the pattern is matched against the whole
-     * request path (context path included, query string excluded), as documented
-     */
-    boolean isIgnored(Request request)
-    {
-        return ignore != null && ignore.matches(pathOf(request));
+        Frame frame = current();
+        if (frame == null || frame.scope != this)
+            return false;
+        if (frame.ignored == null)
+            frame.ignored = ignore != null && ignore.matches(pathOf(frame.request));
+        return frame.ignored;
     }
 
     static String pathOf(Request request)
     {
         return request.getHttpURI().getCanonicalPath();
-    }
-
-    /** @return the request this scope's context handles on this thread, or null outside such a request */
-    Request currentRequest()
-    {
-        Frame frame = current();
-        return frame != null && frame.scope == this ? frame.request : null;
     }
 
     /**

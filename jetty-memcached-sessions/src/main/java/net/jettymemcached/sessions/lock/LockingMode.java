@@ -19,6 +19,9 @@ public final class LockingMode
         NONE, ALL, AUTO, URI_PATTERN
     }
 
+    /** No request locks (and always so in sticky mode). */
+    public static final LockingMode NONE = new LockingMode(Kind.NONE, null);
+
     private final Kind kind;
     private final PathPattern pattern;
 
@@ -47,7 +50,7 @@ public final class LockingMode
         }
         return switch (v.toLowerCase(Locale.ROOT))
         {
-            case "none", "" -> new LockingMode(Kind.NONE, null);
+            case "none", "" -> NONE;
             case "all" -> new LockingMode(Kind.ALL, null);
             case "auto" -> new LockingMode(Kind.AUTO, null);
             default -> throw new InvalidConfigurationException(PROPERTY, value, "must be none, all, auto or uriPattern:<regex>");

@@ -47,7 +47,7 @@ public final class Placement
     /** @return the node the next write puts the backup on; none for a single node without id or when nothing else is live */
     public Optional<MemcachedNode> backup(SessionId id)
     {
-        return nodes.isAnonymous() ? Optional.empty() : nextLiveAfter(id.nodeId());
+        return nextLiveAfter(id.nodeId());
     }
 
     /**
@@ -92,7 +92,10 @@ public final class Placement
         return pick(regular);
     }
 
-    /** @return the first live node after {@code nodeId} in configured order (wrapping), never {@code nodeId} itself */
+    /**
+     * @return the first live node after {@code nodeId} in configured order (wrapping), never {@code nodeId} itself;
+     * none for the single node without id
+     */
     private Optional<MemcachedNode> nextLiveAfter(String nodeId)
     {
         for (MemcachedNode node : nodes.after(nodeId))

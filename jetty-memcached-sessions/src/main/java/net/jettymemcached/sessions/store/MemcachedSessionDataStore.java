@@ -54,13 +54,15 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             return size() > MAX_OVERSIZED_LOGGED;
         }
     }));
-    private WritePolicy policy;
-    private SessionWrites writes;
+    private final WritePolicy policy;
+    private final SessionWrites writes;
     private SessionKeys keys;
 
     public MemcachedSessionDataStore(StoreParts parts)
     {
         this.parts = parts;
+        this.policy = new WritePolicy(!parts.sticky());
+        this.writes = new SessionWrites(parts, policy, failureLog);
     }
 
     @Override
@@ -68,8 +70,6 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     {
         super.doStart();
         keys = new SessionKeys(parts.keyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
-        policy = new WritePolicy(!parts.sticky());
-        writes = new SessionWrites(parts, policy, failureLog);
     }
 
     @Override
