@@ -57,6 +57,15 @@ etc/sessions/memcached/session-store.xml
 
 ## Most asynchronous writes waiting to be sent; when full, the request thread writes itself.
 #jetty.session.memcached.asyncQueueCapacity=10000
+## Most bytes of asynchronous writes waiting to be sent; when reached, the request thread writes itself.
+#jetty.session.memcached.asyncQueueBytes=67108864
+## At stop, longest wait (ms) for queued asynchronous writes; what is still unwritten then is logged and counted.
+#jetty.session.memcached.asyncStopTimeout.millis=5000
+
+## Sticky mode: a Jetty serves its in-memory copy of a session without asking memcached for at most this long (ms);
+## then one small read (the copy's version, not its value) confirms that no other Jetty wrote or ended it since.
+## 0 = confirm on every request; -1 = never (trust the cookie's worker suffix, as msm does).
+#jetty.session.memcached.stickyRevalidate.millis=1000
 
 ## Non-sticky mode: which requests hold their session's lock while they run, so that parallel requests
 ## cannot overwrite each other's changes: none, all, auto (all but paths learned to be read-only) or

@@ -11,6 +11,8 @@ import net.jettymemcached.sessions.memcached.NodeClients;
 import net.jettymemcached.sessions.node.NodeHealth;
 import net.jettymemcached.sessions.node.NodeList;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
+import net.jettymemcached.sessions.replication.Forwards;
+import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.replication.Placement;
 import net.jettymemcached.sessions.replication.SessionReplicas;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
@@ -48,6 +50,8 @@ public class MemcachedCluster extends ContainerLifeCycle
     private final AsyncSessionWriter writer;
     private final RequestLocking locking;
     private final StoreParts storeParts;
+    private final MemcachedAccess access;
+    private final Forwards forwards = new Forwards();
 
     /**
      * @param server lends its scheduler and thread pool to the liveness probe; null to use threads of its own
@@ -61,14 +65,14 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.clients = new NodeClients(nodes, settings.operationTimeout(), settings.protocol(), settings.username(), settings.password());
         this.health = new NodeHealth(nodes, clients::probe, settings.nodeProbeInterval(), settings.operationTimeout());
         this.placement = new Placement(nodes, health);
-        MemcachedAccess access = new MemcachedAccess(clients, health);
+        this.access = new MemcachedAccess(clients, health);
         this.replicas = new SessionReplicas(access, placement, statistics);
-        this.writer = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity());
+        this.writer = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout());
         SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
         this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics);
         SessionEnvelope envelope = settings.envelope();
         this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, statistics, settings.keyPrefix(), settings.sticky(),
-            settings.sticky() && settings.backupAsync(), settings.operationTimeout(), InstantSource.system());
+            settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system());
 
         installBean(clients, true);
         installBean(health, true);
@@ -105,6 +109,18 @@ public class MemcachedCluster extends ContainerLifeCycle
     public Placement placement()
     {
         return placement;
+    }
+
+    /** Where moved sessions went (learned from the tombstones moves leave). */
+    public Forwards forwards()
+    {
+        return forwards;
+    }
+
+    /** @return true if {@code node} answers now (one small read); a node that does not is marked down */
+    public boolean answers(MemcachedNode node)
+    {
+        return access.ping(node);
     }
 
     public NodeHealth health()

@@ -4,7 +4,9 @@ import net.jettymemcached.sessions.cache.RequestScope;
 import net.jettymemcached.sessions.cache.StickySessionCache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.id.SessionIdFormat;
+import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.SessionManager;
@@ -71,7 +73,9 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         SessionId id = idFormat.parse(clusterId);
         if (id == null)
             return clusterId; // the store refuses it without asking memcached; the request gets a new session
-        SessionId home = cluster.placement().liveHome(id);
+        String movedTo = cluster.forwards().movedTo(clusterId);
+        SessionId target = movedTo == null ? id : idFormat.parse(movedTo);
+        SessionId home = cluster.placement().liveHome(target == null ? id : target, cluster::answers);
         beforeLoad(home);
         if (!home.equals(id))
             return relocate(extendedId, id, home);
@@ -79,6 +83,53 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         if (worker != null && !worker.equals(getWorkerName()))
             evictStaleCopies(clusterId);
         return clusterId;
+    }
+
+    /**
+     * Jetty reuses a requested id for a new session when the id is in use; here only when it is in use by another
+     * context (one id per browser across contexts) but not by the context creating the session: a session that could
+     * not be loaded (ignored path, a load that failed) is never replaced by an empty one under its own id. An ignored
+     * request gets a temporary session under the requested id, which is never stored and leaves the cookie as it is.
+     */
+    @Override
+    public String newSessionId(Request request, String requestedId, long created)
+    {
+        if (request != null && requestedId != null)
+        {
+            String requested = super.getId(requestedId);
+            if (RequestScope.isCurrentRequestIgnored() && idFormat.parse(requested) != null)
+                return requested;
+            String clusterId = getId(requestedId);
+            if (isIdInUseHere(clusterId))
+            {
+                String fresh = newSessionId(created);
+                request.setAttribute(__NEW_SESSION_ID, fresh);
+                return fresh;
+            }
+        }
+        return super.newSessionId(request, requestedId, created);
+    }
+
+    /** @return true if the context in scope has a session under {@code clusterId} */
+    private boolean isIdInUseHere(String clusterId)
+    {
+        Context current = ContextHandler.getCurrentContext();
+        for (SessionManager manager : getSessionManagers())
+        {
+            if (manager.getContext() == current)
+            {
+                try
+                {
+                    return manager.isIdInUse(clusterId);
+                }
+                catch (Exception x)
+                {
+                    LOG.debug("cannot tell whether {} is in use: {}", clusterId, x.toString());
+                    return true; // unknown: never risk replacing it
+                }
+            }
+        }
+        return false;
     }
 
     private static void beforeLoad(SessionId home)

@@ -30,6 +30,9 @@ public class MemcachedSessionsConfig
     private String password = Property.PASSWORD.defaultValue();
     private long nodeProbeIntervalMillis = Property.NODE_PROBE_INTERVAL.defaultInt();
     private int asyncQueueCapacity = Property.ASYNC_QUEUE_CAPACITY.defaultInt();
+    private long asyncQueueBytes = Property.ASYNC_QUEUE_BYTES.defaultInt();
+    private long asyncStopTimeoutMillis = Property.ASYNC_STOP_TIMEOUT.defaultInt();
+    private long stickyRevalidateMillis = Property.STICKY_REVALIDATE.defaultInt();
     private String lockingMode = Property.LOCKING_MODE.defaultValue();
     private long lockTimeoutMillis = Property.LOCK_TIMEOUT.defaultInt();
     private int lockExpirationSeconds = Property.LOCK_EXPIRATION.defaultInt();
@@ -65,6 +68,15 @@ public class MemcachedSessionsConfig
     public void setSticky(boolean sticky) { this.sticky = sticky; }
     public void setSticky(String value) { setSticky(ConfigValues.bool(Property.STICKY.key(), value)); }
 
+    public long getAsyncQueueBytes() { return asyncQueueBytes; }
+    public void setAsyncQueueBytes(long bytes) { this.asyncQueueBytes = bytes; }
+    public void setAsyncQueueBytes(String value) { setAsyncQueueBytes(ConfigValues.number(Property.ASYNC_QUEUE_BYTES.key(), value)); }
+    public long getAsyncStopTimeoutMillis() { return asyncStopTimeoutMillis; }
+    public void setAsyncStopTimeoutMillis(long millis) { this.asyncStopTimeoutMillis = millis; }
+    public void setAsyncStopTimeoutMillis(String value) { setAsyncStopTimeoutMillis(ConfigValues.number(Property.ASYNC_STOP_TIMEOUT.key(), value)); }
+    public long getStickyRevalidateMillis() { return stickyRevalidateMillis; }
+    public void setStickyRevalidateMillis(long millis) { this.stickyRevalidateMillis = millis; }
+    public void setStickyRevalidateMillis(String value) { setStickyRevalidateMillis(ConfigValues.number(Property.STICKY_REVALIDATE.key(), value)); }
     public long getOperationTimeoutMillis() { return operationTimeoutMillis; }
     public void setOperationTimeoutMillis(long millis) { this.operationTimeoutMillis = millis; }
     public void setOperationTimeoutMillis(String value) { setOperationTimeoutMillis(ConfigValues.number(Property.OPERATION_TIMEOUT.key(), value)); }

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * @param signer           signs and verifies stored values, or null when values are not signed
  * @param gracePeriodSec   Jetty's store grace period
  * @param savePeriodSec    Jetty's store save period
+ * @param stickyRevalidate how long a sticky Jetty serves a cached copy before confirming it current; zero: every
+ *                         request; negative: never (the cookie's worker suffix decides, as msm does)
  */
 public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operationTimeout, boolean backupAsync,
                                 String keyPrefix, Protocol protocol, String username, String password,
@@ -35,7 +37,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
                                 Duration lockTimeout, Duration lockExpiration, LockTimeoutAction lockTimeoutAction,
                                 PathPattern ignorePattern, ObjectInputFilter deserializationFilter, AttributeCodecs codecs,
                                 int compressionThresholdBytes, int maxSessionSizeBytes, Signer signer,
-                                int gracePeriodSec, int savePeriodSec)
+                                int gracePeriodSec, int savePeriodSec, long asyncQueueBytes, Duration asyncStopTimeout,
+                                Duration stickyRevalidate)
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedSettings.class);
 
@@ -70,6 +73,12 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
         if (keyPrefix.length() > 64 || !keyPrefix.chars().allMatch(ch -> ch > 32 && ch < 127))
             throw new InvalidConfigurationException(Property.KEY_PREFIX.key(), keyPrefix, "must be at most 64 printable ASCII characters without spaces");
 
+        if (c.getAsyncQueueBytes() <= 0)
+            throw invalid(Property.ASYNC_QUEUE_BYTES, c.getAsyncQueueBytes(), "must be positive");
+        if (c.getAsyncStopTimeoutMillis() < 0)
+            throw invalid(Property.ASYNC_STOP_TIMEOUT, c.getAsyncStopTimeoutMillis(), "must not be negative");
+        if (c.getStickyRevalidateMillis() < -1)
+            throw invalid(Property.STICKY_REVALIDATE, c.getStickyRevalidateMillis(), "must be -1 (never), 0 (every request) or a number of milliseconds");
         LockingMode lockingMode = LockingMode.parse(c.getLockingMode());
         PathPattern ignore = PathPattern.compile(Property.IGNORE_PATTERN.key(), c.getIgnorePattern());
         if (c.getLockTimeoutMillis() < 0)
@@ -115,7 +124,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             c.getUsername(), c.getPassword(), probeInterval, c.getAsyncQueueCapacity(),
             c.isSticky() ? LockingMode.NONE : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
             Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
-            c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec());
+            c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec(),
+            c.getAsyncQueueBytes(), Duration.ofMillis(c.getAsyncStopTimeoutMillis()), Duration.ofMillis(c.getStickyRevalidateMillis()));
     }
 
     private static Protocol protocol(String value)

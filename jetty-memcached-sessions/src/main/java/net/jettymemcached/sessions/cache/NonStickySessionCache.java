@@ -3,10 +3,12 @@ package net.jettymemcached.sessions.cache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.PathPattern;
 import net.jettymemcached.sessions.lock.RequestLocking;
+import net.jettymemcached.sessions.store.MemcachedSessionData;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
 
 /**
@@ -44,10 +46,43 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
         scope.attach(getSessionManager().getContext());
     }
 
+    /** Requests matching {@code ignorePattern} see no session; a session that moved is found under its new id. */
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        return scope.currentRequestIsIgnored() ? null : super.get(id);
+        if (scope.currentRequestIsIgnored())
+            return null;
+        ManagedSession session = super.get(id);
+        if (session == null)
+        {
+            String movedTo = store().movedTo(id);
+            if (movedTo != null)
+                session = super.get(movedTo);
+        }
+        return session;
+    }
+
+    private MemcachedSessionDataStore store()
+    {
+        return (MemcachedSessionDataStore)getSessionDataStore();
+    }
+
+    /** The session an ignored request creates is marked temporary: it is never stored. */
+    @Override
+    public ManagedSession newSession(SessionData data)
+    {
+        if (scope.currentRequestIsIgnored() && data instanceof MemcachedSessionData tracked)
+            tracked.markTemporary();
+        return new CachedSession(getSessionManager(), data);
+    }
+
+    @Override
+    protected void renewSessionId(ManagedSession session, String newId, String newExtendedId) throws Exception
+    {
+        if (session instanceof CachedSession cached)
+            cached.rename(newId, newExtendedId, this::doPutIfAbsent, this::doDelete, store());
+        else
+            super.renewSessionId(session, newId, newExtendedId);
     }
 
     /**

@@ -118,6 +118,13 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
         return frame.ignored;
     }
 
+    /** @return true if the request one of our contexts handles on this thread right now is on an ignored path */
+    public static boolean isCurrentRequestIgnored()
+    {
+        Frame frame = current();
+        return frame != null && frame.scope.currentRequestIsIgnored();
+    }
+
     static String pathOf(Request request)
     {
         return request.getHttpURI().getCanonicalPath();

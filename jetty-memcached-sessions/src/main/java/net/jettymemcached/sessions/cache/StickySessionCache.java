@@ -1,7 +1,11 @@
 package net.jettymemcached.sessions.cache;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.PathPattern;
+import net.jettymemcached.sessions.store.MemcachedSessionData;
+import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.ManagedSession;
@@ -9,14 +13,19 @@ import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
 
 /**
- * Jetty's in-memory session cache for sticky mode, plus one thing Jetty's cache cannot do: drop a copy that another
- * Jetty has made stale. When a request arrives whose cookie names another worker, the session was served there
- * since this Jetty last saw it; the id manager then calls {@link #evictStale(String)} and the session is loaded
- * again from memcached.
+ * Jetty's in-memory session cache for sticky mode, plus what Jetty's cache cannot do: drop a copy that another Jetty
+ * has made stale. Before a cached copy is served, the store confirms it current (at most every
+ * {@code stickyRevalidate} interval, one small read); a request whose cookie names another worker drops it at once
+ * (the id manager calls {@link #evictStale(String)}). Either way the session is then loaded again from memcached.
+ * <p>
+ * Evicting never fails a parallel request: a request that found the copy just as another one evicted it loads it
+ * again instead of seeing no session.
  */
 public class StickySessionCache extends DefaultSessionCache implements RequestScope.Hooks
 {
     private final RequestScope scope;
+    /** Counts evictions, so that a load that raced with one is retried (Jetty's cache would answer "no session"). */
+    private final AtomicLong evictions = new AtomicLong();
 
     public StickySessionCache(SessionManager manager, PathPattern ignore)
     {
@@ -31,11 +40,43 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
         scope.attach(getSessionManager().getContext());
     }
 
-    /** Requests matching {@code ignorePattern} see no session: nothing is loaded, refreshed or written for them. */
+    private MemcachedSessionDataStore store()
+    {
+        return (MemcachedSessionDataStore)getSessionDataStore();
+    }
+
+    /**
+     * Requests matching {@code ignorePattern} see no session: nothing is loaded, refreshed or written for them. A
+     * cached copy is served only once confirmed current; a session that moved is found under its new id.
+     */
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        return scope.currentRequestIsIgnored() ? null : super.get(id);
+        if (scope.currentRequestIsIgnored())
+            return null;
+        ManagedSession cached = doGet(id);
+        if (cached != null && !store().isCurrent(id, cached.getSessionData()))
+            evictStale(id);
+        ManagedSession session = super.get(id);
+        if (session == null)
+        {
+            String movedTo = store().movedTo(id);
+            if (movedTo != null)
+                session = super.get(movedTo);
+        }
+        return session;
+    }
+
+    @Override
+    protected ManagedSession getAndEnter(String id, boolean enter) throws Exception
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            long before = evictions.get();
+            ManagedSession session = super.getAndEnter(id, enter);
+            if (session != null || attempt >= 2 || evictions.get() == before)
+                return session;
+        }
     }
 
     /** Sticky sessions take no locks. */
@@ -52,7 +93,40 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     @Override
     public ManagedSession newSession(SessionData data)
     {
-        return new EvictableSession(getSessionManager(), data);
+        if (scope.currentRequestIsIgnored() && data instanceof MemcachedSessionData tracked)
+            tracked.markTemporary();
+        return new CachedSession(getSessionManager(), data);
+    }
+
+    /** The session an ignored request creates is never cached (nor stored): the real one stays untouched. */
+    @Override
+    public void add(String id, ManagedSession session) throws Exception
+    {
+        if (isTemporary(session))
+            return;
+        super.add(id, session);
+    }
+
+    @Override
+    public void release(ManagedSession session) throws Exception
+    {
+        if (isTemporary(session))
+            return;
+        super.release(session);
+    }
+
+    private static boolean isTemporary(ManagedSession session)
+    {
+        return session != null && session.getSessionData() instanceof MemcachedSessionData tracked && tracked.isTemporary();
+    }
+
+    @Override
+    protected void renewSessionId(ManagedSession session, String newId, String newExtendedId) throws Exception
+    {
+        if (session instanceof CachedSession cached)
+            cached.rename(newId, newExtendedId, this::doPutIfAbsent, this::doDelete, store());
+        else
+            super.renewSessionId(session, newId, newExtendedId);
     }
 
     /**
@@ -70,26 +144,13 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
         {
             if (session.getRequests() > 0 || !session.isValid())
                 return false;
+            evictions.incrementAndGet();
             if (doDelete(id) == null)
                 return false;
             session.setResident(false);
-            if (session instanceof EvictableSession evictable)
-                evictable.stopTimer();
+            if (session instanceof CachedSession cached)
+                cached.stopTimer();
             return true;
-        }
-    }
-
-    /** A session whose inactivity timer can be stopped when its copy is evicted. */
-    static class EvictableSession extends ManagedSession
-    {
-        EvictableSession(SessionManager manager, SessionData data)
-        {
-            super(manager, data);
-        }
-
-        void stopTimer()
-        {
-            _sessionInactivityTimer.cancel();
         }
     }
 }

@@ -7,24 +7,25 @@ import org.eclipse.jetty.session.SessionData;
 
 /**
  * The part of a session that changes on every request that only reads it: access times and expiry. Such a request
- * appends one of these (46 bytes) to the stored value instead of rewriting the whole session, so that every Jetty
- * still sees the right expiry. Layout: magic {@code "AR"}, saved-at, accessed, last accessed, expiry, max inactive
- * (i64 each), CRC32 of the preceding bytes.
+ * appends one of these (54 bytes) to the stored value instead of rewriting the whole session, so that every Jetty
+ * still sees the right expiry. Layout: magic {@code "AR"}, generation of the copy it was appended to, saved-at,
+ * accessed, last accessed, expiry, max inactive (i64 each), CRC32 of the preceding bytes. A record whose generation
+ * is not its copy's (appended by a Jetty that had not seen a newer write) is ignored.
  */
-public record AccessRecord(long savedAt, long accessed, long lastAccessed, long expiry, long maxInactiveMs)
+public record AccessRecord(long generation, long savedAt, long accessed, long lastAccessed, long expiry, long maxInactiveMs)
 {
-    public static final int SIZE = 2 + 5 * 8 + 4;
+    public static final int SIZE = 2 + 6 * 8 + 4;
     private static final short MAGIC = ('A' << 8) | 'R';
 
-    public static AccessRecord of(SessionData data)
+    public static AccessRecord of(SessionData data, long generation)
     {
-        return new AccessRecord(data.getLastSaved(), data.getAccessed(), data.getLastAccessed(), data.getExpiry(), data.getMaxInactiveMs());
+        return new AccessRecord(generation, data.getLastSaved(), data.getAccessed(), data.getLastAccessed(), data.getExpiry(), data.getMaxInactiveMs());
     }
 
     public byte[] encode()
     {
         ByteBuffer buffer = ByteBuffer.allocate(SIZE);
-        buffer.putShort(MAGIC).putLong(savedAt).putLong(accessed).putLong(lastAccessed).putLong(expiry).putLong(maxInactiveMs);
+        buffer.putShort(MAGIC).putLong(generation).putLong(savedAt).putLong(accessed).putLong(lastAccessed).putLong(expiry).putLong(maxInactiveMs);
         CRC32 crc = new CRC32();
         crc.update(buffer.array(), 0, SIZE - 4);
         buffer.putInt((int)crc.getValue());
@@ -41,7 +42,7 @@ public record AccessRecord(long savedAt, long accessed, long lastAccessed, long 
             return null;
         CRC32 crc = new CRC32();
         crc.update(bytes, offset, SIZE - 4);
-        AccessRecord record = new AccessRecord(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        AccessRecord record = new AccessRecord(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
         return buffer.getInt() == (int)crc.getValue() ? record : null;
     }
 

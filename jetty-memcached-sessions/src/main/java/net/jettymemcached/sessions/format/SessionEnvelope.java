@@ -22,15 +22,20 @@ import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.ByteArrayOutputStream2;
 
 /**
- * The stored form of one session (format version 2):
+ * The stored form of one session (format version 3):
  * <pre>
- * magic "JM" | version u8 | flags u8 (1 = compressed, 2 = signed)
+ * magic "JM" | version u8 | flags u8 (1 = compressed, 2 = signed, 4 = tombstone) | generation i64
  * [inflatedLength i32, when compressed] | body (deflated when compressed)
  * [HMAC-SHA256 of everything before it, 32 bytes, when signed] | crc32 of everything before it i32
  *
  * body = metadata (see SessionMetadata) | attributeCount i32 |
  *        per attribute, sorted by name: name (modified UTF-8) | codec id u8 | length i32 | bytes
+ * tombstone body = id | contextPath | movedTo (modified UTF-8; movedTo empty when the session ended)
  * </pre>
+ * The generation orders the copies of one session (the newest wins); it sits in the header, so the signature and
+ * checksum cover it. A tombstone replaces the copies of a session that ended or moved, so that no late write,
+ * restore or returning node can bring it back; it is signed like a session when signing is on. Version 2 (no
+ * generation: 0) stays readable.
  * Each attribute records the codec that wrote it, so values written with another serializer, or by the Java fallback,
  * stay readable.
  * <p>
@@ -41,7 +46,8 @@ import org.eclipse.jetty.util.ByteArrayOutputStream2;
  */
 public final class SessionEnvelope
 {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+    private static final int VERSION_2 = 2;
     public static final int DEFAULT_COMPRESSION_THRESHOLD = Property.COMPRESSION_THRESHOLD.defaultInt();
     public static final int DEFAULT_MAX_SESSION_SIZE = Property.MAX_SESSION_SIZE.defaultInt();
     /** No session is inflated beyond this, whatever its stored value claims. */
@@ -51,7 +57,9 @@ public final class SessionEnvelope
     static final int MAGIC = ('J' << 8) | 'M';
     static final int COMPRESSED = 1;
     static final int SIGNED = 2;
-    private static final int HEADER = 4;
+    static final int TOMBSTONE = 4;
+    private static final int HEADER_V2 = 4;
+    private static final int HEADER = 12;
     private static final int CRC = 4;
 
     private final AttributeCodecs codecs;
@@ -86,9 +94,16 @@ public final class SessionEnvelope
     {
     }
 
-    /** A decoded session and the digest of its serialized attributes, comparable with {@link Encoded#attributeDigest}. */
-    public record Decoded(SessionData data, byte[] attributeDigest)
+    /**
+     * A decoded copy: a session with the digest of its serialized attributes (comparable with
+     * {@link Encoded#attributeDigest}), or a tombstone; and its generation.
+     */
+    public record Decoded(SessionData data, byte[] attributeDigest, long generation, Tombstone tombstone)
     {
+        public boolean isTombstone()
+        {
+            return tombstone != null;
+        }
     }
 
     public AttributeCodecs codecs()
@@ -102,24 +117,54 @@ public final class SessionEnvelope
      */
     public byte[] encode(SessionData data) throws IOException
     {
-        return encode(data, false).value();
+        return encode(data, 0, false).value();
     }
 
-    /** As {@link #encode}, with the digest of the attributes' bytes, which are sorted by name so equal attributes give equal digests. */
-    public Encoded encodeWithDigest(SessionData data) throws IOException
+    /**
+     * As {@link #encode}, as copy {@code generation} of the session, with the digest of the attributes' bytes, which
+     * are sorted by name so equal attributes give equal digests.
+     */
+    public Encoded encodeWithDigest(SessionData data, long generation) throws IOException
     {
-        return encode(data, true);
+        return encode(data, generation, true);
     }
 
-    /** As {@link #decode}, with the digest of the attributes' bytes as {@link #encodeWithDigest} computes it. */
+    /** The tombstone of a session that ended ({@code movedTo} null) or moved to another id. */
+    public byte[] encodeTombstone(String id, String contextPath, long generation, String movedTo)
+    {
+        try
+        {
+            ByteArrayOutputStream2 buffer = new ByteArrayOutputStream2(96);
+            DataOutputStream out = new DataOutputStream(buffer);
+            out.writeShort(MAGIC);
+            out.writeByte(VERSION);
+            out.writeByte(0);
+            out.writeLong(generation);
+            out.writeUTF(id);
+            out.writeUTF(contextPath == null ? "" : contextPath);
+            out.writeUTF(movedTo == null ? "" : movedTo);
+            return seal(buffer, buffer.size() - HEADER, null, TOMBSTONE);
+        }
+        catch (IOException x)
+        {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    /**
+     * Decodes a session or a tombstone, with the digest of the attributes' bytes as {@link #encodeWithDigest}
+     * computes it.
+     */
     public Decoded decodeWithDigest(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
         byte[][] digest = new byte[1][];
-        SessionData data = decode(bytes, target, digest);
-        return new Decoded(data, digest[0]);
+        long[] generation = new long[1];
+        Tombstone[] tombstone = new Tombstone[1];
+        SessionData data = decode(bytes, target, digest, generation, tombstone);
+        return new Decoded(data, digest[0], generation[0], tombstone[0]);
     }
 
-    private Encoded encode(SessionData data, boolean withDigest) throws IOException
+    private Encoded encode(SessionData data, long generation, boolean withDigest) throws IOException
     {
         Map<String, Object> attributes = data.getAllAttributes();
         String[] names = attributes.keySet().toArray(new String[0]);
@@ -130,6 +175,7 @@ public final class SessionEnvelope
         out.writeShort(MAGIC);
         out.writeByte(VERSION);
         out.writeByte(0);
+        out.writeLong(generation);
         SessionMetadata.write(out, data);
         int attributesStart = buffer.size();
         out.writeInt(names.length);
@@ -151,9 +197,16 @@ public final class SessionEnvelope
         int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
         if (total > maxSessionSize)
             throw tooLarge(total, maxSessionSize, names, sizes);
+        return new Encoded(seal(buffer, bodyLength, deflated, 0), digest);
+    }
 
+    /** The value: header, body (or its deflated form), signature, checksum. */
+    private byte[] seal(ByteArrayOutputStream2 buffer, int bodyLength, byte[] deflated, int kind)
+    {
+        int payload = deflated == null ? bodyLength : 4 + deflated.length;
+        int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
         byte[] value = Arrays.copyOf(buffer.getBuf(), total);
-        int flags = (deflated == null ? 0 : COMPRESSED) | (signer == null ? 0 : SIGNED);
+        int flags = kind | (deflated == null ? 0 : COMPRESSED) | (signer == null ? 0 : SIGNED);
         value[3] = (byte)flags;
         if (deflated != null)
         {
@@ -169,7 +222,7 @@ public final class SessionEnvelope
         CRC32 crc = new CRC32();
         crc.update(value, 0, end);
         writeInt(value, end, (int)crc.getValue());
-        return new Encoded(value, digest);
+        return value;
     }
 
     private byte[] encodeAttribute(String name, Object value, DataOutputStream out) throws IOException
@@ -201,22 +254,33 @@ public final class SessionEnvelope
      */
     public SessionData decode(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
-        return decode(bytes, target, null);
+        SessionData data = decode(bytes, target, null, new long[1], new Tombstone[1]);
+        if (data == null)
+            throw new UnreadableEnvelopeException("value is a tombstone");
+        return data;
     }
 
-    /** @param digest when not null, receives the attributes' digest in its first slot */
-    private SessionData decode(byte[] bytes, SessionData target, byte[][] digest) throws UnreadableEnvelopeException
+    /**
+     * @param digest     when not null, receives the attributes' digest in its first slot
+     * @param generation receives the copy's generation
+     * @param tombstone  receives the tombstone, when the value is one (the result is then null)
+     */
+    private SessionData decode(byte[] bytes, SessionData target, byte[][] digest, long[] generation, Tombstone[] tombstone) throws UnreadableEnvelopeException
     {
         try
         {
-            if (bytes.length < HEADER + CRC + 4)
+            if (bytes.length < HEADER_V2 + CRC + 4)
                 throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
             if (((bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF)) != MAGIC)
                 throw new UnreadableEnvelopeException("not a session value (bad magic)");
             int version = bytes[2] & 0xFF;
-            if (version != VERSION)
+            if (version != VERSION && version != VERSION_2)
                 throw new UnreadableEnvelopeException("unknown format version " + version);
-            return decodeV2(bytes, target, digest);
+            int header = version == VERSION ? HEADER : HEADER_V2;
+            if (bytes.length < header + CRC + 4)
+                throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
+            generation[0] = version == VERSION ? readLong(bytes, HEADER_V2) : 0;
+            return decodeBody(bytes, header, target, digest, tombstone);
         }
         catch (UnreadableEnvelopeException x)
         {
@@ -228,7 +292,7 @@ public final class SessionEnvelope
         }
     }
 
-    private SessionData decodeV2(byte[] bytes, SessionData target, byte[][] digest) throws IOException
+    private SessionData decodeBody(byte[] bytes, int header, SessionData target, byte[][] digest, Tombstone[] tombstone) throws IOException
     {
         int end = bytes.length - CRC;
         CRC32 crc = new CRC32();
@@ -236,12 +300,12 @@ public final class SessionEnvelope
         if ((int)crc.getValue() != readInt(bytes, end))
             throw new UnreadableEnvelopeException("checksum mismatch (corrupt or truncated value)");
         int flags = bytes[3] & 0xFF;
-        if ((flags & ~(COMPRESSED | SIGNED)) != 0)
+        if ((flags & ~(COMPRESSED | SIGNED | TOMBSTONE)) != 0 || header == HEADER_V2 && (flags & TOMBSTONE) != 0)
             throw new UnreadableEnvelopeException("unknown flags " + flags);
         if ((flags & SIGNED) != 0)
         {
             end -= Signer.LENGTH;
-            if (end < HEADER)
+            if (end < header)
                 throw new UnreadableEnvelopeException("value too short for its signature");
         }
         if (signer != null && (flags & SIGNED) == 0)
@@ -250,15 +314,20 @@ public final class SessionEnvelope
             throw new UnreadableEnvelopeException("bad signature (tampered value, or signed with a key not configured here)");
 
         byte[] body = bytes;
-        int offset = HEADER;
-        int length = end - HEADER;
+        int offset = header;
+        int length = end - header;
+        if ((flags & TOMBSTONE) != 0)
+        {
+            tombstone[0] = readTombstone(bytes, offset, length, target);
+            return null;
+        }
         if ((flags & COMPRESSED) != 0)
         {
             if (length < 4)
                 throw new UnreadableEnvelopeException("compressed value too short");
             try
             {
-                body = Compression.inflate(bytes, HEADER + 4, length - 4, readInt(bytes, HEADER), MAX_INFLATED);
+                body = Compression.inflate(bytes, header + 4, length - 4, readInt(bytes, header), MAX_INFLATED);
             }
             catch (DataFormatException x)
             {
@@ -278,6 +347,27 @@ public final class SessionEnvelope
         }
         target.clean();
         return target;
+    }
+
+    /** @return the generation an envelope's header claims (unverified: the envelope is verified when decoded), 0 if none */
+    static long generationOf(byte[] envelope)
+    {
+        return envelope.length >= HEADER && (envelope[2] & 0xFF) == VERSION ? readLong(envelope, HEADER_V2) : 0;
+    }
+
+    private static Tombstone readTombstone(byte[] bytes, int offset, int length, SessionData target) throws IOException
+    {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length)))
+        {
+            String id = in.readUTF();
+            String contextPath = in.readUTF();
+            String movedTo = in.readUTF();
+            if (!id.equals(target.getId()) || !contextPath.equals(target.getContextPath()))
+                throw new UnreadableEnvelopeException("tombstone belongs to session " + id + " of context " + contextPath);
+            if (in.available() != 0)
+                throw new UnreadableEnvelopeException(in.available() + " bytes after the tombstone");
+            return new Tombstone(movedTo.isEmpty() ? null : movedTo);
+        }
     }
 
     /** @param body the attributes are read from {@code in}, which reads {@code body[.., end)} */
@@ -335,6 +425,11 @@ public final class SessionEnvelope
     private static int readInt(byte[] bytes, int offset)
     {
         return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
+    }
+
+    private static long readLong(byte[] bytes, int offset)
+    {
+        return ((long)readInt(bytes, offset) << 32) | (readInt(bytes, offset + 4) & 0xFFFFFFFFL);
     }
 
     private static void writeInt(byte[] bytes, int offset, int value)

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * The framing of a stored session value: the length of the session envelope, the envelope, then zero or more
- * {@link AccessRecord}s appended by read-only requests. The last intact record is the current access state.
+ * {@link AccessRecord}s appended by read-only requests. The last intact record of the envelope's generation is the
+ * current access state.
  * <pre>
  * envelopeLength u32 | envelope | AccessRecord*
  * </pre>
@@ -30,12 +31,13 @@ public record StoredValue(byte[] envelope, AccessRecord latestAccess, int record
         if (length < 0 || 4L + length > value.length)
             return new StoredValue(new byte[0], null, 0);
         byte[] envelope = Arrays.copyOfRange(value, 4, 4 + length);
+        long generation = SessionEnvelope.generationOf(envelope);
         AccessRecord latest = null;
         int records = 0;
         for (int offset = 4 + length; offset + AccessRecord.SIZE <= value.length; offset += AccessRecord.SIZE)
         {
             AccessRecord record = AccessRecord.decode(value, offset);
-            if (record != null)
+            if (record != null && record.generation() == generation)
             {
                 latest = record;
                 records++;

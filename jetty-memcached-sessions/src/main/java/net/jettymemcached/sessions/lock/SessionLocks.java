@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeUnavailableException;
@@ -64,7 +65,7 @@ public final class SessionLocks
         {
             try
             {
-                if (access.add(node, key, expirationSeconds, token))
+                if (access.add(node, key, expirationSeconds, new Item(token, 0)))
                 {
                     if (waited)
                         stats.lockWaited();

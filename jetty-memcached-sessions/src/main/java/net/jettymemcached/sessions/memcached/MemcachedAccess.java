@@ -30,11 +30,35 @@ public final class MemcachedAccess
         }
     }
 
-    public void set(MemcachedNode node, String key, int ttl, byte[] value) throws MemcachedAccessException
+    public Fetched gets(MemcachedNode node, String key) throws NodeUnavailableException
     {
         try
         {
-            live(node).set(key, ttl, value);
+            return live(node).gets(key);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    public Stamp stamp(MemcachedNode node, String key) throws NodeUnavailableException
+    {
+        try
+        {
+            return live(node).stamp(key);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    public void set(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
+    {
+        try
+        {
+            live(node).set(key, ttl, item);
         }
         catch (NodeUnavailableException x)
         {
@@ -42,11 +66,23 @@ public final class MemcachedAccess
         }
     }
 
-    public boolean add(MemcachedNode node, String key, int ttl, byte[] value) throws MemcachedAccessException
+    public boolean add(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
     {
         try
         {
-            return live(node).add(key, ttl, value);
+            return live(node).add(key, ttl, item);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
+    public CasOutcome cas(MemcachedNode node, String key, long cas, int ttl, Item item) throws MemcachedAccessException
+    {
+        try
+        {
+            return live(node).cas(key, cas, ttl, item);
         }
         catch (NodeUnavailableException x)
         {
@@ -76,6 +112,22 @@ public final class MemcachedAccess
         {
             return failed(node, x);
         }
+    }
+
+    /** @return true if the node answers a small read now; false (and marked down) if it does not */
+    public boolean ping(MemcachedNode node)
+    {
+        try
+        {
+            if (live(node).probe())
+                return true;
+            health.markDown(node.id(), "no answer to a probe");
+        }
+        catch (NodeUnavailableException x)
+        {
+            return false;
+        }
+        return false;
     }
 
     private NodeClient live(MemcachedNode node) throws NodeUnavailableException

@@ -2,18 +2,22 @@ package net.jettymemcached.sessions.memcached;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import net.jettymemcached.sessions.node.MemcachedNode;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.ops.StatusCode;
 
 /**
  * Talks to exactly one memcached node. One spymemcached client per node makes routing explicit: a key can never be
@@ -33,12 +37,14 @@ public class NodeClient implements AutoCloseable
 
     private final MemcachedNode node;
     private final long timeoutMs;
+    private final Protocol protocol;
     private final MemcachedClient client;
 
     /** @param username SASL PLAIN user (binary protocol only), or null */
     public NodeClient(MemcachedNode node, long timeoutMs, Protocol protocol, String username, String password) throws IOException
     {
         this.node = node;
+        this.protocol = protocol;
         this.timeoutMs = timeoutMs;
         ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder()
             .setProtocol(protocol == Protocol.BINARY ? ConnectionFactoryBuilder.Protocol.BINARY : ConnectionFactoryBuilder.Protocol.TEXT)
@@ -61,30 +67,87 @@ public class NodeClient implements AutoCloseable
     /** @return the value, or null if the key is absent */
     public byte[] get(String key) throws NodeUnavailableException
     {
-        return await(client.asyncGet(key, ByteArrayTranscoder.INSTANCE), "get");
+        Item item = await(client.asyncGet(key, ItemTranscoder.INSTANCE), "get");
+        return item == null ? null : item.value();
     }
 
-    /** Stores the value; throws unless memcached confirmed it. */
-    public void set(String key, int ttl, byte[] value) throws MemcachedAccessException
+    /** @return the item with its CAS unique, or null if the key is absent */
+    public Fetched gets(String key) throws NodeUnavailableException
     {
-        OperationFuture<Boolean> future = client.set(key, ttl, value, ByteArrayTranscoder.INSTANCE);
-        checkStored(future, "set", key, value.length);
-    }
-
-    /** Stores the value only if the key is absent. @return false if it was present */
-    public boolean add(String key, int ttl, byte[] value) throws MemcachedAccessException
-    {
-        return Boolean.TRUE.equals(await(client.add(key, ttl, value, ByteArrayTranscoder.INSTANCE), "add"));
+        CASValue<Item> value = await(client.asyncGets(key, ItemTranscoder.INSTANCE), "gets");
+        return value == null ? null : new Fetched(value.getValue(), value.getCas());
     }
 
     /**
-     * Appends bytes to an existing value (its expiry is unchanged).
+     * @return the item's CAS unique and flags without its value (text protocol: a meta get; binary: the whole item
+     * is read), or null if the key is absent
+     */
+    public Stamp stamp(String key) throws NodeUnavailableException
+    {
+        if (protocol == Protocol.BINARY)
+        {
+            Fetched fetched = gets(key);
+            return fetched == null ? null : new Stamp(fetched.cas(), fetched.flags());
+        }
+        CompletableFuture<Stamp> result = new CompletableFuture<>();
+        MetaStampOperation op = new MetaStampOperation(key, result);
+        client.getConnection().enqueueOperation(key, op);
+        try
+        {
+            return await(result, "mg");
+        }
+        finally
+        {
+            if (!result.isDone())
+                op.cancel();
+        }
+    }
+
+    /** Stores the item; throws unless memcached confirmed it. */
+    public void set(String key, int ttl, Item item) throws MemcachedAccessException
+    {
+        OperationFuture<Boolean> future = client.set(key, ttl, item, ItemTranscoder.INSTANCE);
+        checkStored(future, "set", key, item.value().length);
+    }
+
+    /** Stores the item only if the key is absent. @return false if it was present */
+    public boolean add(String key, int ttl, Item item) throws MemcachedAccessException
+    {
+        OperationFuture<Boolean> future = client.add(key, ttl, item, ItemTranscoder.INSTANCE);
+        Boolean stored = await(future, "add");
+        if (Boolean.TRUE.equals(stored))
+            return true;
+        OperationStatus status = future.getStatus();
+        if (status != null && status.getStatusCode() == StatusCode.ERR_EXISTS || status != null && status.getStatusCode() == StatusCode.ERR_NOT_STORED)
+            return false;
+        throw new WriteRefusedException("memcached node " + node + " refused add of " + key + " (" + item.value().length + " bytes): " +
+            (status == null ? "no status" : status.getMessage()));
+    }
+
+    /** Stores the item only if it is unchanged since {@code cas} was read. */
+    public CasOutcome cas(String key, long cas, int ttl, Item item) throws MemcachedAccessException
+    {
+        OperationFuture<CASResponse> future = client.asyncCAS(key, cas, ttl, item, ItemTranscoder.INSTANCE);
+        CASResponse response = await(future, "cas");
+        if (response == null)
+            throw new WriteRefusedException("memcached node " + node + " refused cas of " + key + ": no answer");
+        return switch (response)
+        {
+            case OK -> CasOutcome.STORED;
+            case EXISTS -> CasOutcome.CHANGED;
+            case NOT_FOUND -> CasOutcome.MISSING;
+            default -> throw new WriteRefusedException("memcached node " + node + " refused cas of " + key + " (" + item.value().length + " bytes): " + response);
+        };
+    }
+
+    /**
+     * Appends bytes to an existing value (its expiry and flags are unchanged).
      *
      * @return false if there is no value under the key
      */
     public boolean append(String key, byte[] value) throws NodeUnavailableException
     {
-        return Boolean.TRUE.equals(await(client.append(key, value, ByteArrayTranscoder.INSTANCE), "append"));
+        return Boolean.TRUE.equals(await(client.append(key, new Item(value, 0), ItemTranscoder.INSTANCE), "append"));
     }
 
     /** @return true if a value was deleted, false if there was none */

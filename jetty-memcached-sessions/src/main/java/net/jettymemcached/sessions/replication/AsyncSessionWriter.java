@@ -1,32 +1,40 @@
 package net.jettymemcached.sessions.replication;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Writes sessions to memcached off the request thread ({@code backupAsync=true}, sticky mode). The value is encoded
- * on the request thread; only the network writes are queued. At most one write per key waits in the queue: a newer
- * write of the same session replaces the queued one. When the queue is full the caller writes itself, so nothing is
- * dropped. Loads consult the pending writes first, so a Jetty always reads its own latest write.
+ * on the request thread; only the network writes are queued. A write of a session is always in exactly one place:
+ * queued (at most one per session: a newer write replaces the queued one where it stands), or being written (by the
+ * writer thread, or by the request thread itself when the queue is full by count or by bytes; never two at once for
+ * one session, and never one overtaking a queued one). Loads consult the pending writes first, so a Jetty always
+ * reads its own latest write. At stop the queue is flushed for at most {@code asyncStopTimeout}; whatever is still
+ * unwritten then is logged and counted.
  */
+@ManagedObject("asynchronous session writer")
 public class AsyncSessionWriter extends AbstractLifeCycle
 {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncSessionWriter.class);
 
     /**
-     * A write of one key: the full stored bytes (for read-your-writes), the memcached operations, and the full write
+     * A write of one key: the full stored item (for read-your-writes), the memcached operations, and the full write
      * to use instead when this write replaces a queued full write (an append cannot stand in for a full write).
      */
-    public record PendingWrite(byte[] value, Write write, Write fullWrite)
+    public record PendingWrite(Item item, Write write, Write fullWrite)
     {
         boolean isFull()
         {
@@ -35,7 +43,12 @@ public class AsyncSessionWriter extends AbstractLifeCycle
 
         PendingWrite asFull()
         {
-            return new PendingWrite(value, fullWrite, fullWrite);
+            return new PendingWrite(item, fullWrite, fullWrite);
+        }
+
+        int size()
+        {
+            return item.value().length;
         }
     }
 
@@ -47,24 +60,25 @@ public class AsyncSessionWriter extends AbstractLifeCycle
 
     private final MemcachedSessionStatistics stats;
     private final int capacity;
-    private final Map<String, PendingWrite> queued = new ConcurrentHashMap<>();
-    private final Map<String, PendingWrite> inFlight = new ConcurrentHashMap<>();
-    private final Object[] stripes = new Object[64];
-    private BlockingQueue<String> order;
+    private final long capacityBytes;
+    private final Duration stopTimeout;
+    /** Guarded by this: the queue in order (a replaced write keeps its place), the writes running, the queued bytes. */
+    private final LinkedHashMap<String, PendingWrite> queued = new LinkedHashMap<>();
+    private final Map<String, PendingWrite> running = new HashMap<>();
+    private long queuedBytes;
     private Thread worker;
 
-    public AsyncSessionWriter(MemcachedSessionStatistics stats, int capacity)
+    public AsyncSessionWriter(MemcachedSessionStatistics stats, int capacity, long capacityBytes, Duration stopTimeout)
     {
         this.stats = stats;
         this.capacity = capacity;
-        for (int i = 0; i < stripes.length; i++)
-            stripes[i] = new Object();
+        this.capacityBytes = capacityBytes;
+        this.stopTimeout = stopTimeout;
     }
 
     @Override
     protected void doStart() throws Exception
     {
-        order = new ArrayBlockingQueue<>(capacity);
         worker = new Thread(this::drain, "memcached-sessions-writer");
         worker.setDaemon(true);
         worker.start();
@@ -74,9 +88,24 @@ public class AsyncSessionWriter extends AbstractLifeCycle
     @Override
     protected void doStop() throws Exception
     {
-        flush(5000);
+        flush(stopTimeout.toMillis());
+        int unwritten;
+        synchronized (this)
+        {
+            unwritten = queued.size() + running.size();
+            queued.clear();
+            queuedBytes = 0;
+            notifyAll();
+        }
+        if (unwritten > 0)
+        {
+            for (int i = 0; i < unwritten; i++)
+                stats.asyncWriteUnwritten();
+            LOG.warn("{} session write(s) still unwritten after waiting {} ms at stop (memcached too slow or unreachable); " +
+                "those sessions keep their previous stored copy", unwritten, stopTimeout.toMillis());
+        }
         worker.interrupt();
-        worker.join(5000);
+        worker.join(stopTimeout.toMillis() + 1000);
         worker = null;
         super.doStop();
     }
@@ -84,86 +113,106 @@ public class AsyncSessionWriter extends AbstractLifeCycle
     /** Queues a write; runs it on the calling thread (and throws its failure) only if the queue is full. */
     public void submit(String key, PendingWrite write) throws Exception
     {
-        boolean enqueue;
-        synchronized (stripe(key))
+        synchronized (this)
         {
             PendingWrite previous = queued.get(key);
-            if (previous != null && previous.isFull() && !write.isFull())
-                write = write.asFull();
-            queued.put(key, write);
-            enqueue = previous == null;
-            if (!enqueue)
+            if (previous != null)
+            {
+                queued.put(key, previous.isFull() && !write.isFull() ? write.asFull() : write);
+                queuedBytes += write.size() - previous.size();
                 stats.asyncWriteSuperseded();
+                return;
+            }
+            if (queued.size() < capacity && queuedBytes + write.size() <= capacityBytes)
+            {
+                queued.put(key, write);
+                queuedBytes += write.size();
+                notifyAll();
+                return;
+            }
+            // Full: this thread writes, once no other write of the key runs.
+            long deadline = NanoTime.now() + TimeUnit.SECONDS.toNanos(5);
+            while (running.containsKey(key) && NanoTime.isBefore(NanoTime.now(), deadline) && !Thread.currentThread().isInterrupted())
+                waitAtMost(deadline);
+            running.put(key, write);
         }
-        if (enqueue && !order.offer(key))
+        try
         {
-            boolean mine;
-            synchronized (stripe(key))
-            {
-                mine = queued.remove(key, write);
-            }
-            if (mine)
-            {
-                awaitNotInFlight(key, 5000);
-                write.write().run();
-            }
+            write.write().run();
+        }
+        finally
+        {
+            finished(key, write);
         }
     }
 
-    /** @return the value of a queued or running write of {@code key}, or null */
-    public byte[] pendingValue(String key)
+    /** @return the item of a queued or running write of {@code key}, or null */
+    public synchronized Item pendingItem(String key)
     {
-        synchronized (stripe(key))
-        {
-            PendingWrite write = queued.get(key);
-            if (write == null)
-                write = inFlight.get(key);
-            return write == null ? null : write.value();
-        }
+        PendingWrite write = queued.get(key);
+        if (write == null)
+            write = running.get(key);
+        return write == null ? null : write.item();
     }
 
     /** Drops a queued write of {@code key} and waits for a running one to finish (before a delete). */
-    public void cancel(String key, long timeoutMs)
+    public synchronized void cancel(String key, long timeoutMs)
     {
-        synchronized (stripe(key))
-        {
-            queued.remove(key);
-        }
-        awaitNotInFlight(key, timeoutMs);
+        PendingWrite dropped = queued.remove(key);
+        if (dropped != null)
+            queuedBytes -= dropped.size();
+        long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (running.containsKey(key) && NanoTime.isBefore(NanoTime.now(), deadline) && !Thread.currentThread().isInterrupted())
+            waitAtMost(deadline);
     }
 
     /** Waits until every queued write has run, at most {@code timeoutMs}. */
-    public boolean flush(long timeoutMs)
+    public synchronized boolean flush(long timeoutMs)
     {
         long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while ((!queued.isEmpty() || !inFlight.isEmpty()) && NanoTime.isBefore(NanoTime.now(), deadline))
-            pause();
-        return queued.isEmpty() && inFlight.isEmpty();
+        while ((!queued.isEmpty() || !running.isEmpty()) && NanoTime.isBefore(NanoTime.now(), deadline) && !Thread.currentThread().isInterrupted())
+            waitAtMost(deadline);
+        return queued.isEmpty() && running.isEmpty();
     }
 
+    @ManagedAttribute("Session writes waiting to be sent")
+    public synchronized int getQueued()
+    {
+        return queued.size();
+    }
+
+    @ManagedAttribute("Bytes of the session writes waiting to be sent")
+    public synchronized long getQueuedBytes()
+    {
+        return queuedBytes;
+    }
 
     private void drain()
     {
         while (true)
         {
             String key;
-            try
-            {
-                key = order.take();
-            }
-            catch (InterruptedException x)
-            {
-                return;
-            }
             PendingWrite write;
-            synchronized (stripe(key))
+            synchronized (this)
             {
-                write = queued.remove(key);
-                if (write != null)
-                    inFlight.put(key, write);
+                Map.Entry<String, PendingWrite> next;
+                while ((next = nextRunnable()) == null)
+                {
+                    try
+                    {
+                        wait();
+                    }
+                    catch (InterruptedException x)
+                    {
+                        return;
+                    }
+                }
+                key = next.getKey();
+                write = next.getValue();
+                queued.remove(key);
+                queuedBytes -= write.size();
+                running.put(key, write);
             }
-            if (write == null)
-                continue;
             try
             {
                 write.write().run();
@@ -175,35 +224,39 @@ public class AsyncSessionWriter extends AbstractLifeCycle
             }
             finally
             {
-                synchronized (stripe(key))
-                {
-                    inFlight.remove(key, write);
-                }
+                finished(key, write);
             }
         }
     }
 
-    private void awaitNotInFlight(String key, long timeoutMs)
+    /** @return the first queued write whose key is not being written, or null */
+    private Map.Entry<String, PendingWrite> nextRunnable()
     {
-        long deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (inFlight.containsKey(key) && NanoTime.isBefore(NanoTime.now(), deadline))
-            pause();
+        for (Iterator<Map.Entry<String, PendingWrite>> i = queued.entrySet().iterator(); i.hasNext(); )
+        {
+            Map.Entry<String, PendingWrite> entry = i.next();
+            if (!running.containsKey(entry.getKey()))
+                return entry;
+        }
+        return null;
     }
 
-    private static void pause()
+    private synchronized void finished(String key, PendingWrite write)
     {
+        running.remove(key, write);
+        notifyAll();
+    }
+
+    private void waitAtMost(long deadlineNanos)
+    {
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(NanoTime.until(deadlineNanos)));
         try
         {
-            Thread.sleep(1);
+            wait(millis);
         }
         catch (InterruptedException x)
         {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private Object stripe(String key)
-    {
-        return stripes[Math.floorMod(key.hashCode(), stripes.length)];
     }
 }

@@ -70,6 +70,22 @@ public final class Placement
         return nextLiveAfter(id.nodeId()).map(node -> id.onNode(node.id())).orElse(id);
     }
 
+    /**
+     * As {@link #liveHome(SessionId)}, but a session only moves to a node that answers right now ({@code answers},
+     * which marks a node that does not down): with every node failing at once the id does not change for nothing.
+     */
+    public SessionId liveHome(SessionId id, java.util.function.Predicate<MemcachedNode> answers)
+    {
+        if (id.nodeId().isEmpty() || health.isLive(id.nodeId()))
+            return id;
+        for (MemcachedNode node : nodes.after(id.nodeId()))
+        {
+            if (health.isLive(node.id()) && answers.test(node))
+                return id.onNode(node.id());
+        }
+        return id;
+    }
+
     /** @return the node holding the session's lock: its primary node */
     public MemcachedNode lockNode(SessionId id)
     {

@@ -1,12 +1,18 @@
 package net.jettymemcached.sessions.replication;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.memcached.CasOutcome;
+import net.jettymemcached.sessions.memcached.Fetched;
+import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeUnavailableException;
+import net.jettymemcached.sessions.memcached.Stamp;
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 import net.jettymemcached.sessions.stats.ThrottledLog;
@@ -14,13 +20,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the copies of a session live: the primary on the node named in its id, the backup ({@code bak:} key) on the
- * next live node after it. Reads fall back to the backup, writes go to both, deletes remove both; an unavailable node
- * is skipped, never waited for twice.
+ * Where the copies of a session live and how they change: the primary on the node named in its id, the backup
+ * ({@code bak:} key) on the next live node after it. Every copy carries its version in its item flags
+ * ({@link CopyVersion}); reads take the newest copy ({@link ReadPlan}), and nothing here ever writes blindly over a
+ * copy another Jetty may have changed:
+ * <ul>
+ * <li>a new session is written with {@code add};</li>
+ * <li>a loaded session replaces, by CAS, only the primary copy it was loaded from (same generation), and a backup
+ * only if that backup is older;</li>
+ * <li>the end of a session (or its move) replaces every copy with a tombstone, which no write replaces.</li>
+ * </ul>
+ * An unavailable node is skipped, never waited for twice.
  */
 public final class SessionReplicas
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionReplicas.class);
+    /** Conditional writes retried when the copy changed between reading its stamp and writing. */
+    private static final int ATTEMPTS = 3;
 
     private final MemcachedAccess access;
     private final Placement placement;
@@ -35,86 +51,117 @@ public final class SessionReplicas
     }
 
     /**
-     * @return the stored copy, or null if no node has it
-     * @throws NodeUnavailableException if neither the primary nor any possible backup node could be asked
+     * Reads the primary copy and the versions of the backups (without their values), and fetches the newest.
+     *
+     * @return the current copy (a session or a tombstone), or null if no node has one
+     * @throws NodeUnavailableException if no node that may hold a copy answered
      */
     public StoredCopy read(SessionId id, String primaryKey, String backupKey) throws NodeUnavailableException
     {
-        MemcachedNode primary = placement.primary(id);
-        NodeUnavailableException unavailable = null;
-        boolean primaryAnswered = false;
+        Fetched primary = null;
+        CopyState primaryState;
         try
         {
-            byte[] value = access.get(primary, primaryKey);
-            primaryAnswered = true;
-            if (value != null)
-                return new StoredCopy(value, false, false);
+            primary = access.gets(placement.primary(id), primaryKey);
+            primaryState = primary == null ? CopyState.MISSING : CopyState.present(CopyVersion.ofFlags(primary.flags()));
         }
         catch (NodeUnavailableException x)
         {
-            unavailable = x;
+            primaryState = CopyState.UNREACHABLE;
         }
-        BackupRead backup = searchBackup(id, backupKey);
-        if (backup.value() != null)
-            return new StoredCopy(backup.value(), true, primaryAnswered);
-        boolean anyBackupAnswered = backup.answered();
-        if (backup.unavailable() != null)
-            unavailable = backup.unavailable();
-        if (!primaryAnswered && !anyBackupAnswered && unavailable != null)
-            throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered (" + unavailable.getMessage() + ")");
-        return null;
-    }
-
-    /** @return the backup copy of a session whose primary copy could not be used, or null */
-    public StoredCopy readBackup(SessionId id, String backupKey)
-    {
-        byte[] value = searchBackup(id, backupKey).value();
-        return value == null ? null : new StoredCopy(value, true, true);
-    }
-
-    private record BackupRead(byte[] value, boolean answered, NodeUnavailableException unavailable)
-    {
-    }
-
-    /** The backup lives on the first live node after the primary, or further on if that one died meanwhile. */
-    private BackupRead searchBackup(SessionId id, String backupKey)
-    {
-        boolean answered = false;
-        NodeUnavailableException unavailable = null;
-        for (MemcachedNode node : placement.backupCandidates(id))
-        {
-            try
-            {
-                byte[] value = access.get(node, backupKey);
-                answered = true;
-                if (value != null)
-                {
-                    stats.loadedFromBackup();
-                    return new BackupRead(value, true, null);
-                }
-            }
-            catch (NodeUnavailableException x)
-            {
-                unavailable = x;
-            }
-        }
-        return new BackupRead(null, answered, unavailable);
+        List<MemcachedNode> backupNodes = placement.backupCandidates(id);
+        List<CopyState> backups = backupStates(backupNodes, backupKey);
+        ReadPlan plan = ReadPlan.choose(primaryState, backups);
+        if (plan.unavailable())
+            throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered");
+        if (!plan.found())
+            return null;
+        if (plan.source() == ReadPlan.PRIMARY)
+            return new StoredCopy(primary.value(), CopyVersion.ofFlags(primary.flags()), primary.cas(), false, false, -1);
+        MemcachedNode node = backupNodes.get(plan.source() - 1);
+        Fetched backup = access.gets(node, backupKey);
+        if (backup == null)
+            return null; // gone between the two reads: expired or its node restarted
+        stats.loadedFromBackup();
+        return new StoredCopy(backup.value(), CopyVersion.ofFlags(backup.flags()), -1, true, plan.restorePrimary(),
+            primary == null ? -1 : primary.cas());
     }
 
     /**
-     * Writes the primary and the backup copy. Succeeds if at least one copy was stored: when only the backup was,
-     * the next request moves the session to the backup's node.
-     *
-     * @throws MemcachedAccessException if no copy could be stored
+     * @param damagedPrimaryCas the CAS unique of the damaged primary copy, which the backup then replaces; -1 if none
+     * @return the newest backup copy of a session whose primary copy could not be used, or null
      */
-    public void write(SessionId id, String primaryKey, String backupKey, int ttl, byte[] value) throws MemcachedAccessException
+    public StoredCopy readBackup(SessionId id, String backupKey, long damagedPrimaryCas)
+    {
+        List<MemcachedNode> nodes = placement.backupCandidates(id);
+        ReadPlan plan = ReadPlan.choose(CopyState.UNREACHABLE, backupStates(nodes, backupKey));
+        if (!plan.found())
+            return null;
+        try
+        {
+            Fetched backup = access.gets(nodes.get(plan.source() - 1), backupKey);
+            return backup == null ? null : new StoredCopy(backup.value(), CopyVersion.ofFlags(backup.flags()), -1, true, damagedPrimaryCas >= 0, damagedPrimaryCas);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return null;
+        }
+    }
+
+    private List<CopyState> backupStates(List<MemcachedNode> nodes, String backupKey)
+    {
+        List<CopyState> states = new ArrayList<>(nodes.size());
+        for (MemcachedNode node : nodes)
+            states.add(stateOf(node, backupKey));
+        return states;
+    }
+
+    private CopyState stateOf(MemcachedNode node, String key)
+    {
+        try
+        {
+            Stamp stamp = access.stamp(node, key);
+            return stamp == null ? CopyState.MISSING : CopyState.present(CopyVersion.ofFlags(stamp.flags()));
+        }
+        catch (NodeUnavailableException x)
+        {
+            return CopyState.UNREACHABLE;
+        }
+    }
+
+    /**
+     * @return the version of the primary copy, {@link CopyState#MISSING} or {@link CopyState#UNREACHABLE}: one
+     * small read, never the value (how a sticky Jetty confirms that its cached copy is still current)
+     */
+    public CopyState primaryState(SessionId id, String primaryKey)
+    {
+        return stateOf(placement.primary(id), primaryKey);
+    }
+
+    /**
+     * Writes a session's primary and backup copies, conditionally (see the class comment).
+     *
+     * @param item       the value, its flags holding its version
+     * @param isNew      true for a new session (or a new id): its copies must not exist yet
+     * @param loadedFrom the version of the copy this session was loaded from or last written as; null if unknown
+     *                   (then any copy but a tombstone is replaced)
+     * @param knownCas   the CAS unique of that primary copy if known (read in this request), else -1
+     * @return whether the session was written, or why not
+     * @throws MemcachedAccessException if no copy could be stored because nodes failed
+     */
+    public WriteOutcome write(SessionId id, String primaryKey, String backupKey, int ttl, Item item, boolean isNew, CopyVersion loadedFrom, long knownCas)
+        throws MemcachedAccessException
     {
         MemcachedNode primary = placement.primary(id);
         MemcachedAccessException primaryFailure = null;
         int copies = 0;
         try
         {
-            access.set(primary, primaryKey, ttl, value);
+            WriteOutcome outcome = isNew
+                ? (access.add(primary, primaryKey, ttl, item) ? WriteOutcome.STORED : WriteOutcome.IN_USE)
+                : replacePrimary(id, primary, primaryKey, backupKey, ttl, item, loadedFrom, knownCas);
+            if (outcome != WriteOutcome.STORED)
+                return refused(id, outcome);
             copies++;
         }
         catch (MemcachedAccessException x)
@@ -128,8 +175,11 @@ public final class SessionReplicas
         {
             try
             {
-                access.set(backup.get(), backupKey, ttl, value);
-                copies++;
+                WriteOutcome outcome = writeIfNewer(backup.get(), backupKey, ttl, item, isNew);
+                if (outcome == WriteOutcome.STORED)
+                    copies++;
+                else if (copies == 0)
+                    return refused(id, outcome);
             }
             catch (MemcachedAccessException x)
             {
@@ -146,17 +196,114 @@ public final class SessionReplicas
                 ? new NodeUnavailableException("session " + id + " was not stored: " + reason)
                 : new MemcachedAccessException("session " + id + " was not stored: " + reason);
         }
-        stats.written(value.length * copies);
+        stats.written(item.value().length * copies);
         if (primaryFailure != null)
             degradedLog.warn("session {} stored on its backup node only: {}", id, primaryFailure.getMessage());
         else if (backupFailure != null)
             degradedLog.warn("session {} stored without backup: {}", id, backupFailure.getMessage());
+        return WriteOutcome.STORED;
+    }
+
+    private WriteOutcome refused(SessionId id, WriteOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case CONFLICT -> stats.writeConflicted();
+            case GONE -> stats.writeOfEndedSession();
+            case IN_USE -> stats.newIdInUse();
+            default -> { }
+        }
+        return outcome;
     }
 
     /**
-     * Appends an access record to the primary copy only (the backup is refreshed by the next full write).
+     * Replaces the primary copy only if it is still the one this session was loaded from (by CAS). A primary that
+     * is missing (its node restarted, or it expired) is created again, unless a backup shows that the session ended
+     * or was written since.
+     */
+    private WriteOutcome replacePrimary(SessionId id, MemcachedNode node, String key, String backupKey, int ttl, Item item,
+                                        CopyVersion loadedFrom, long knownCas) throws MemcachedAccessException
+    {
+        long cas = knownCas;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+        {
+            if (cas < 0)
+            {
+                Stamp stamp = access.stamp(node, key);
+                if (stamp == null)
+                {
+                    WriteOutcome backups = checkBackups(id, backupKey, loadedFrom);
+                    if (backups != WriteOutcome.STORED)
+                        return backups;
+                    if (access.add(node, key, ttl, item))
+                        return WriteOutcome.STORED;
+                    continue;
+                }
+                CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
+                if (stored.tombstone())
+                    return WriteOutcome.GONE;
+                if (loadedFrom != null && !stored.equals(loadedFrom))
+                    return WriteOutcome.CONFLICT;
+                cas = stamp.cas();
+            }
+            CasOutcome outcome = access.cas(node, key, cas, ttl, item);
+            if (outcome == CasOutcome.STORED)
+                return WriteOutcome.STORED;
+            cas = -1;
+        }
+        return WriteOutcome.CONFLICT;
+    }
+
+    /** @return STORED if no backup holds a tombstone or a copy newer than {@code loadedFrom} */
+    private WriteOutcome checkBackups(SessionId id, String backupKey, CopyVersion loadedFrom)
+    {
+        for (MemcachedNode node : placement.backupCandidates(id))
+        {
+            CopyState state = stateOf(node, backupKey);
+            if (state.isPresent() && state.version().tombstone())
+                return WriteOutcome.GONE;
+            if (state.isPresent() && loadedFrom != null && state.version().isNewerThan(loadedFrom))
+                return WriteOutcome.CONFLICT;
+        }
+        return WriteOutcome.STORED;
+    }
+
+    /**
+     * Writes a copy over an older one (or none), never over a newer copy or a tombstone.
      *
-     * @return false if the primary copy is missing or its node unavailable: the caller then writes in full
+     * @return STORED, or why not
+     */
+    private WriteOutcome writeIfNewer(MemcachedNode node, String key, int ttl, Item item, boolean isNew) throws MemcachedAccessException
+    {
+        CopyVersion version = CopyVersion.ofFlags(item.flags());
+        if (isNew && access.add(node, key, ttl, item))
+            return WriteOutcome.STORED; // the usual case for a new session: one operation
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+        {
+            Stamp stamp = access.stamp(node, key);
+            if (stamp == null)
+            {
+                if (access.add(node, key, ttl, item))
+                    return WriteOutcome.STORED;
+                continue;
+            }
+            CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
+            if (stored.tombstone() && !version.tombstone())
+                return WriteOutcome.GONE;
+            if (!version.isNewerThan(stored))
+                return stored.equals(version) ? WriteOutcome.STORED : WriteOutcome.CONFLICT;
+            if (access.cas(node, key, stamp.cas(), ttl, item) == CasOutcome.STORED)
+                return WriteOutcome.STORED;
+        }
+        return WriteOutcome.CONFLICT;
+    }
+
+    /**
+     * Appends an access record to the primary copy only (the backup is refreshed by the next full write). A record
+     * appended to a newer copy than the one it was made for is ignored by readers (it names its generation).
+     *
+     * @return false if the primary copy is missing or its node unavailable: nothing was written, and nothing is
+     * written instead (the session may have ended)
      */
     public boolean appendToPrimary(SessionId id, String primaryKey, byte[] record)
     {
@@ -175,13 +322,18 @@ public final class SessionReplicas
         return false;
     }
 
-    /** Copies a value found in the backup back to the primary node that lost it. Best effort. */
-    public void restorePrimary(SessionId id, String primaryKey, int ttl, byte[] value)
+    /** Copies the current copy found in a backup back to the primary node that lost it or holds an older one. Best effort. */
+    public void restorePrimary(SessionId id, String primaryKey, int ttl, StoredCopy copy)
     {
+        MemcachedNode node = placement.primary(id);
+        Item item = new Item(copy.value(), copy.version().flags());
         try
         {
-            access.set(placement.primary(id), primaryKey, ttl, value);
-            stats.restoredPrimary();
+            boolean restored = copy.primaryOldCas() < 0
+                ? access.add(node, primaryKey, ttl, item)
+                : access.cas(node, primaryKey, copy.primaryOldCas(), ttl, item) == CasOutcome.STORED;
+            if (restored)
+                stats.restoredPrimary();
         }
         catch (MemcachedAccessException x)
         {
@@ -190,27 +342,36 @@ public final class SessionReplicas
     }
 
     /**
-     * Deletes every copy: the primary and its lock, and the backup on any live node after it (the backup moves when a
-     * node dies). Never throws: a node that is down cannot serve the copy anyway, and its value expires.
+     * Replaces every copy by a tombstone: the primary, and the backup on every live node after it (the backup moves
+     * when a node dies); deletes the lock. A tombstone is final, so it is written over whatever is there. A node that
+     * is down is skipped: a copy it still holds when it comes back is older than the tombstones on the others, which
+     * every read consults, and the next read writes the tombstone over it.
      *
-     * @return true if the primary copy existed and was deleted
+     * @return true if the primary node got its tombstone
      */
-    public boolean delete(SessionId id, String primaryKey, String backupKey, String lockKey)
+    public boolean tombstone(SessionId id, String primaryKey, String backupKey, String lockKey, int ttl, byte[] tombstone, CopyVersion version)
     {
-        MemcachedNode primary = placement.primary(id);
-        boolean deleted = false;
-        try
-        {
-            deleted = access.delete(primary, primaryKey);
-        }
-        catch (NodeUnavailableException x)
-        {
-            LOG.debug("primary copy of {} not deleted: {}", id, x.getMessage());
-        }
+        Item item = new Item(tombstone, version.flags());
+        stats.tombstoned();
+        boolean primaryDone = setQuietly(placement.primary(id), primaryKey, ttl, item);
         deleteQuietly(placement.lockNode(id), lockKey);
         for (MemcachedNode node : placement.backupCandidates(id))
-            deleteQuietly(node, backupKey);
-        return deleted;
+            setQuietly(node, backupKey, ttl, item);
+        return primaryDone;
+    }
+
+    private boolean setQuietly(MemcachedNode node, String key, int ttl, Item item)
+    {
+        try
+        {
+            access.set(node, key, ttl, item);
+            return true;
+        }
+        catch (MemcachedAccessException x)
+        {
+            degradedLog.warn("tombstone {} not written on {}: {}", key, node, x.getMessage());
+            return false;
+        }
     }
 
     private void deleteQuietly(MemcachedNode node, String key)

@@ -31,6 +31,14 @@ public class MemcachedSessionStatistics
     private final LongAdder accessAppends = new LongAdder();
     private final LongAdder unchangedWritesSkipped = new LongAdder();
     private final LongAdder oversizedSessions = new LongAdder();
+    private final LongAdder writeConflicts = new LongAdder();
+    private final LongAdder writesOfEndedSessions = new LongAdder();
+    private final LongAdder newIdsInUse = new LongAdder();
+    private final LongAdder accessRecordsNotAppended = new LongAdder();
+    private final LongAdder staleCopiesDropped = new LongAdder();
+    private final LongAdder revalidations = new LongAdder();
+    private final LongAdder asyncWritesUnwritten = new LongAdder();
+    private final LongAdder tombstones = new LongAdder();
     private final LongAdder serializationNanos = new LongAdder();
     private final LongAdder deserializationNanos = new LongAdder();
 
@@ -52,6 +60,14 @@ public class MemcachedSessionStatistics
     public void lockProceededUnlocked() { lockTimeoutsProceeded.increment(); }
     public void appended(int bytes) { accessAppends.increment(); bytesWritten.add(bytes); }
     public void skippedWrite() { unchangedWritesSkipped.increment(); }
+    public void writeConflicted() { writeConflicts.increment(); }
+    public void writeOfEndedSession() { writesOfEndedSessions.increment(); }
+    public void newIdInUse() { newIdsInUse.increment(); }
+    public void accessRecordNotAppended() { accessRecordsNotAppended.increment(); }
+    public void staleCopyDropped() { staleCopiesDropped.increment(); }
+    public void revalidated() { revalidations.increment(); }
+    public void asyncWriteUnwritten() { asyncWritesUnwritten.increment(); }
+    public void tombstoned() { tombstones.increment(); }
     public void sessionTooLarge() { oversizedSessions.increment(); }
 
     @ManagedAttribute("Sessions loaded from memcached")
@@ -108,6 +124,30 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Session writes refused because the value exceeded maxSessionSize.bytes; the previous copy stays")
     public long getOversizedSessions() { return oversizedSessions.sum(); }
 
+    @ManagedAttribute("Session writes refused because another Jetty had written a newer copy since this one was loaded")
+    public long getWriteConflicts() { return writeConflicts.sum(); }
+
+    @ManagedAttribute("Session writes refused because the session had ended or moved (a tombstone) since it was loaded")
+    public long getWritesOfEndedSessions() { return writesOfEndedSessions.sum(); }
+
+    @ManagedAttribute("New sessions not written because their id was already taken")
+    public long getNewIdsInUse() { return newIdsInUse.sum(); }
+
+    @ManagedAttribute("Access records not appended because the primary copy was missing or its node down (nothing is written instead)")
+    public long getAccessRecordsNotAppended() { return accessRecordsNotAppended.sum(); }
+
+    @ManagedAttribute("Cached sticky copies dropped because memcached held a newer copy or a tombstone")
+    public long getStaleCopiesDropped() { return staleCopiesDropped.sum(); }
+
+    @ManagedAttribute("Cached sticky copies confirmed against memcached (one small read each)")
+    public long getRevalidations() { return revalidations.sum(); }
+
+    @ManagedAttribute("Queued asynchronous writes still unwritten when the writer stopped (logged)")
+    public long getAsyncWritesUnwritten() { return asyncWritesUnwritten.sum(); }
+
+    @ManagedAttribute("Sessions ended or moved: their copies replaced by tombstones")
+    public long getTombstones() { return tombstones.sum(); }
+
     @ManagedAttribute("Time spent encoding sessions (ms, all stores)")
     public long getSerializationMillis() { return serializationNanos.sum() / 1_000_000; }
 
@@ -120,7 +160,7 @@ public class MemcachedSessionStatistics
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
             lockRejections, lockTimeoutsProceeded, accessAppends, unchangedWritesSkipped, oversizedSessions,
-            serializationNanos, deserializationNanos})
+            serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones})
         {
             adder.reset();
         }
@@ -132,6 +172,7 @@ public class MemcachedSessionStatistics
         return getClass().getSimpleName() + "@" + Integer.toHexString(hashCode()) + "{loads=" + getLoads() + " backupLoads=" + getBackupLoads() + " restores=" + getPrimaryRestores() +
             " relocations=" + getRelocations() + " writes=" + getWrites() + " writeFailures=" + getWriteFailures() +
             " backupWriteFailures=" + getBackupWriteFailures() + " unreadable=" + getUnreadableSessions() +
-            " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions() + "}";
+            " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions() +
+            " conflicts=" + getWriteConflicts() + " gone=" + getWritesOfEndedSessions() + " idsInUse=" + getNewIdsInUse() + " tombstones=" + getTombstones() + "}";
     }
 }

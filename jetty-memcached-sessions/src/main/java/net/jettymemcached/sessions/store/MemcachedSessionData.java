@@ -1,18 +1,33 @@
 package net.jettymemcached.sessions.store;
 
 import net.jettymemcached.sessions.format.AccessRecord;
+import net.jettymemcached.sessions.replication.CopyVersion;
 import org.eclipse.jetty.session.SessionData;
 
 /**
- * A session with what the store remembers about its last write, so that the {@link WritePolicy} can decide how
- * little the next one has to send, and with how the current request's stores went (for {@code lockingMode=auto},
- * which learns from it: in non-sticky mode every request has its own copy).
+ * A session with what the store remembers about its stored copy: its generation (a write replaces only the copy
+ * this one derives from), what it holds (so that the {@link WritePolicy} can decide how little the next write has to
+ * send), when a sticky Jetty last confirmed it current, and how the current request's stores went (for
+ * {@code lockingMode=auto}, which learns from it: in non-sticky mode every request has its own copy).
  */
 public class MemcachedSessionData extends SessionData
 {
     private volatile StoredState stored;
     private volatile boolean unsaved;
     private volatile Boolean storeOutcome;
+    /** Generation of the stored copy this one derives from (loaded or last written); 0 with {@code storedVersion} null if none. */
+    private volatile long storedGeneration;
+    private volatile CopyVersion storedVersion;
+    /** CAS unique of that copy on the primary node, if known (read in this request), else -1. */
+    private volatile long storedCas = -1;
+    /** The highest generation given to a write of this copy (a queued write may not have landed yet). */
+    private long lastGeneration;
+    /** When memcached last confirmed the stored copy current (sticky revalidation), ms. */
+    private volatile long confirmedAt;
+    /** True once memcached was found to hold a newer copy or a tombstone: this copy must not be served again. */
+    private volatile boolean stale;
+    /** True for the session an ignored request creates: never stored. */
+    private volatile boolean temporary;
 
     public MemcachedSessionData(String id, String cpath, String vhost, long created, long accessed, long lastAccessed, long maxInactiveMs)
     {
@@ -23,6 +38,94 @@ public class MemcachedSessionData extends SessionData
     StoredState stored()
     {
         return stored;
+    }
+
+    /** After a load: this copy derives from the stored copy {@code version}, confirmed current at {@code now}. */
+    void loaded(CopyVersion version, long generation, long cas, long now)
+    {
+        storedVersion = version;
+        storedGeneration = generation;
+        storedCas = cas;
+        confirmedAt = now;
+        synchronized (this)
+        {
+            lastGeneration = Math.max(lastGeneration, generation);
+        }
+    }
+
+    /** @return the generation for the next write of this copy: higher than every one before */
+    synchronized long nextGeneration()
+    {
+        return ++lastGeneration;
+    }
+
+    /** @return the version of the stored copy this one derives from, null if it was never stored (a new session) */
+    CopyVersion storedVersion()
+    {
+        return storedVersion;
+    }
+
+    long storedGeneration()
+    {
+        return storedGeneration;
+    }
+
+    /** @return the CAS unique of the stored primary copy, once (a write changes it), or -1 if unknown */
+    long takeStoredCas()
+    {
+        long cas = storedCas;
+        storedCas = -1;
+        return cas;
+    }
+
+    /** After a write of copy {@code generation}: later writes replace that one. */
+    void written(CopyVersion version, long generation, long now)
+    {
+        storedVersion = version;
+        storedGeneration = generation;
+        storedCas = -1;
+        confirmedAt = now;
+    }
+
+    /** This copy has a new id: its next write creates the copies of that id. */
+    void renamed()
+    {
+        storedVersion = null;
+        storedGeneration = 0;
+        storedCas = -1;
+        stored = null;
+    }
+
+    long confirmedAt()
+    {
+        return confirmedAt;
+    }
+
+    void confirmed(long now)
+    {
+        confirmedAt = now;
+    }
+
+    /** memcached holds a newer copy or a tombstone: this copy must be dropped, not served or written again. */
+    void markStale()
+    {
+        stale = true;
+    }
+
+    public boolean isStale()
+    {
+        return stale;
+    }
+
+    /** Marks the session an ignored request created: nothing of it is ever written. */
+    public void markTemporary()
+    {
+        temporary = true;
+    }
+
+    public boolean isTemporary()
+    {
+        return temporary;
     }
 
     /** After a load or a full write: the stored value holds these attributes and {@code records} access records. */

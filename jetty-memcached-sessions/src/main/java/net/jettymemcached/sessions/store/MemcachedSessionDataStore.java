@@ -14,6 +14,9 @@ import net.jettymemcached.sessions.format.UnreadableEnvelopeException;
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.memcached.Item;
+import net.jettymemcached.sessions.replication.CopyState;
+import net.jettymemcached.sessions.replication.CopyVersion;
 import net.jettymemcached.sessions.replication.StoredCopy;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
@@ -57,6 +60,8 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     private final WritePolicy policy;
     private final SessionWrites writes;
     private SessionKeys keys;
+    /** The longest TTL a copy written by this store had (how long a tombstone must live). */
+    private final java.util.concurrent.atomic.AtomicLong longestTtl = new java.util.concurrent.atomic.AtomicLong();
 
     public MemcachedSessionDataStore(StoreParts parts)
     {
@@ -112,34 +117,56 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         if (sessionId == null)
             return null;
         String key = keys.primary(id);
-        byte[] pending = parts.writeAsync() ? parts.writer().pendingValue(key) : null;
+        Item pending = parts.writeAsync() ? parts.writer().pendingItem(key) : null;
         if (pending != null)
-            return decode(id, pending);
+        {
+            Loaded loaded = decode(id, pending.value());
+            if (loaded.data() != null)
+                loaded.data().loaded(CopyVersion.ofFlags(pending.flags()), loaded.generation(), -1, parts.clock().millis());
+            return loaded.data();
+        }
 
         StoredCopy copy = parts.replicas().read(sessionId, key, keys.backup(id));
         if (copy == null)
             return null;
-        SessionData data;
+        Loaded loaded;
         try
         {
-            data = decode(id, copy.value());
+            loaded = decode(id, copy.value());
         }
         catch (UnreadableSessionDataException x)
         {
             // A damaged primary copy is not the end of the session while its backup is intact.
-            copy = copy.fromBackup() ? null : parts.replicas().readBackup(sessionId, keys.backup(id));
+            copy = copy.fromBackup() ? null : parts.replicas().readBackup(sessionId, keys.backup(id), copy.primaryCas());
             if (copy == null)
                 throw x;
-            data = decode(id, copy.value());
+            loaded = decode(id, copy.value());
+        }
+        long now = parts.clock().millis();
+        if (copy.restorePrimary())
+        {
+            int ttl = loaded.data() == null ? tombstoneTtl() : Ttl.forStoredValue(loaded.data(), now, getSavePeriodSec());
+            parts.replicas().restorePrimary(sessionId, key, ttl, copy);
+        }
+        if (loaded.data() == null)
+        {
+            // A tombstone: the session ended, or moved (then the id manager sends its next request to the new id).
+            if (loaded.movedTo() != null)
+                parts.forwards().moved(id, loaded.movedTo());
+            return null;
         }
         parts.statistics().loaded();
-        if (copy.primaryEmpty())
-            parts.replicas().restorePrimary(sessionId, key, Ttl.forStoredValue(data, parts.clock().millis(), getSavePeriodSec()), copy.value());
-        return data;
+        loaded.data().loaded(copy.version(), loaded.generation(), copy.primaryCas(), now);
+        return loaded.data();
+    }
+
+    /** A decoded copy: a session (with its generation), or a tombstone (data null) and where the session moved. */
+    private record Loaded(MemcachedSessionData data, long generation, String movedTo)
+    {
     }
 
     /** Decodes a stored value: its envelope, then the latest access record appended to it. */
-    private SessionData decode(String id, byte[] value) throws UnreadableSessionDataException
+    private Loaded decode(String id, byte[] value) throws UnreadableSessionDataException
     {
         try
         {
@@ -147,13 +174,14 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             StoredValue stored = StoredValue.parse(value);
             SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
             parts.statistics().deserialized(NanoTime.since(started));
-            SessionData data = decoded.data();
+            if (decoded.isTombstone())
+                return new Loaded(null, decoded.generation(), decoded.tombstone().movedTo());
+            MemcachedSessionData data = (MemcachedSessionData)decoded.data();
             long writtenInFull = data.getLastSaved();
-            AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data) : stored.latestAccess();
+            AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data, decoded.generation()) : stored.latestAccess();
             access.applyTo(data);
-            if (data instanceof MemcachedSessionData tracked)
-                tracked.storedInFull(decoded.attributeDigest(), writtenInFull, access, stored.records());
-            return data;
+            data.storedInFull(decoded.attributeDigest(), writtenInFull, access, stored.records());
+            return new Loaded(data, decoded.generation(), null);
         }
         catch (UnreadableEnvelopeException x)
         {
@@ -161,6 +189,50 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             LOG.warn("session {} of context {} is unreadable and will be discarded: {}", id, _context.getCanonicalContextPath(), x.getMessage());
             throw new UnreadableSessionDataException(id, _context, x);
         }
+    }
+
+    /**
+     * Sticky mode: whether a cached copy may be served without reading it again. It may while memcached confirmed
+     * within {@code stickyRevalidate} that the primary copy is still the one it derives from; confirming costs one
+     * small read (the copy's version, not its value). A copy never stored (new, or its write failed and memory holds
+     * the only copy) is current; so is one whose primary node cannot be asked now (the id manager moves the session).
+     *
+     * @return false if memcached holds a newer copy or a tombstone, or no copy while this one was stored
+     */
+    public boolean isCurrent(String id, SessionData data)
+    {
+        if (!(data instanceof MemcachedSessionData tracked))
+            return true;
+        if (tracked.isStale())
+            return false;
+        long interval = parts.stickyRevalidate().toMillis();
+        CopyVersion stored = tracked.storedVersion();
+        if (interval < 0 || stored == null || tracked.isUnsaved())
+            return true;
+        long now = parts.clock().millis();
+        if (interval > 0 && now - tracked.confirmedAt() < interval)
+            return true;
+        if (parts.writeAsync() && parts.writer().pendingItem(keys.primary(id)) != null)
+            return true; // our own write of it is on its way
+        SessionId sessionId = parts.ids().parse(id);
+        if (sessionId == null)
+            return true;
+        parts.statistics().revalidated();
+        CopyState state = parts.replicas().primaryState(sessionId, keys.primary(id));
+        boolean current = switch (state.kind())
+        {
+            case UNREACHABLE -> true;
+            case MISSING -> false;
+            case PRESENT -> state.version().equals(stored);
+        };
+        if (current)
+            tracked.confirmed(now);
+        else
+        {
+            tracked.markStale();
+            parts.statistics().staleCopyDropped();
+        }
+        return current;
     }
 
     @Override
@@ -225,7 +297,8 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             throw new IllegalArgumentException("not a session id of this cluster: " + id);
         try
         {
-            writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
+            int ttl = writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
+            longestTtl.accumulateAndGet(ttl == 0 || ttl > Ttl.MAX_RELATIVE_SECONDS ? Ttl.MAX_RELATIVE_SECONDS : ttl, Math::max);
         }
         catch (SessionTooLargeException x)
         {
@@ -259,8 +332,24 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         }
     }
 
+    /**
+     * Ends the session: every copy is replaced by a tombstone (see {@link #tombstone}), so that nothing brings it
+     * back. Called for invalidation and for the old id of an id change.
+     */
     @Override
     public boolean delete(String id) throws Exception
+    {
+        return tombstone(id, null);
+    }
+
+    /**
+     * Replaces the copies of {@code id} by tombstones that live as long as any copy of it can: the longest TTL this
+     * store gave a copy (at least the context's session timeout plus the slack), 30 days for immortal sessions.
+     *
+     * @param movedTo the id the session moved to (its node died), or null if it ended
+     * @return true if the primary copy's node got its tombstone
+     */
+    boolean tombstone(String id, String movedTo)
     {
         SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
@@ -268,7 +357,47 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         String key = keys.primary(id);
         if (parts.writeAsync())
             parts.writer().cancel(key, 2 * parts.operationTimeout().toMillis());
-        return parts.replicas().delete(sessionId, key, keys.backup(id), keys.lock(id));
+        byte[] tombstone = StoredValue.frame(parts.envelope().encodeTombstone(id, _context.getCanonicalContextPath(), 0, movedTo));
+        return parts.replicas().tombstone(sessionId, key, keys.backup(id), keys.lock(id), tombstoneTtl(), tombstone, CopyVersion.of(0, true));
+    }
+
+    /**
+     * Jetty's id change, made safe: the copies of the new id are created first (with {@code add}: an id in use is
+     * never overwritten), then the old id's copies become tombstones; a move to another node (same random part)
+     * leaves a tombstone that names the new id, an id change at login one that does not (the old id must never lead
+     * to the session again).
+     */
+    public void renamed(String oldId, String newId, SessionData data) throws Exception
+    {
+        if (data instanceof MemcachedSessionData tracked)
+            tracked.renamed();
+        store(newId, data);
+        SessionId oldSessionId = parts.ids().parse(oldId);
+        SessionId newSessionId = parts.ids().parse(newId);
+        boolean moved = oldSessionId != null && newSessionId != null && oldSessionId.random().equals(newSessionId.random());
+        if (moved)
+            parts.forwards().moved(oldId, newId);
+        tombstone(oldId, moved ? newId : null);
+    }
+
+    /** @return the id a session moved to, as learned from its tombstone, or null */
+    public String movedTo(String id)
+    {
+        return parts.forwards().movedTo(id);
+    }
+
+    private int tombstoneTtl()
+    {
+        long longest = Math.max(longestTtl.get(), defaultTtl());
+        return longest <= 0 ? (int)Ttl.MAX_RELATIVE_SECONDS : (int)Math.min(longest, Ttl.MAX_RELATIVE_SECONDS);
+    }
+
+    private long defaultTtl()
+    {
+        int maxInactive = _context == null || _context.getSessionManager() == null ? -1 : _context.getSessionManager().getMaxInactiveInterval();
+        if (maxInactive <= 0)
+            return 0;
+        return maxInactive + maxInactive / 2 + Ttl.MIN_SLACK_SECONDS + Math.max(0, getSavePeriodSec());
     }
 
     @Override

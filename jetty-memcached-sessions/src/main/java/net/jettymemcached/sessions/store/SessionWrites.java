@@ -4,8 +4,11 @@ import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
+import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
+import net.jettymemcached.sessions.replication.CopyVersion;
+import net.jettymemcached.sessions.replication.WriteOutcome;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.NanoTime;
@@ -22,6 +25,7 @@ final class SessionWrites
     private final StoreParts parts;
     private final WritePolicy policy;
     private final ThrottledLog failureLog;
+    private final ThrottledLog refusedLog = new ThrottledLog(org.slf4j.LoggerFactory.getLogger(SessionWrites.class), 10, java.util.concurrent.TimeUnit.SECONDS);
 
     SessionWrites(StoreParts parts, WritePolicy policy, ThrottledLog failureLog)
     {
@@ -30,15 +34,19 @@ final class SessionWrites
         this.failureLog = failureLog;
     }
 
-    void store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
+    /** @return the memcached TTL of the session's copies (0: never expire), also when nothing was written */
+    int store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
     {
+        MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
+        if (tracked != null && (tracked.isTemporary() || tracked.isStale()))
+            return 1;
         long now = parts.clock().millis();
         long started = NanoTime.now();
-        SessionEnvelope.Encoded encoded = parts.envelope().encodeWithDigest(data);
+        long generation = tracked == null ? 1 : tracked.nextGeneration();
+        SessionEnvelope.Encoded encoded = parts.envelope().encodeWithDigest(data, generation);
         parts.statistics().serialized(NanoTime.since(started));
-        byte[] value = StoredValue.frame(encoded.value());
-        MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
-        AccessRecord record = AccessRecord.of(data);
+        Item item = new Item(StoredValue.frame(encoded.value()), CopyVersion.of(generation, false).flags());
+        AccessRecord record = AccessRecord.of(data, tracked == null ? 0 : tracked.storedGeneration());
         WritePolicy.Decision decision = policy.decide(tracked == null ? null : tracked.stored(), encoded.attributeDigest(), record,
             lastSaveTime, tracked != null && tracked.isUnsaved(), now);
         if (tracked != null)
@@ -46,23 +54,28 @@ final class SessionWrites
 
         int ttl = Ttl.forStoredValue(data, now, savePeriodSec);
         String key = keys.primary(id.clusterId());
-        AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, value, tracked, encoded.attributeDigest(), record, now);
+        AccessRecord fullRecord = AccessRecord.of(data, generation);
+        boolean isNew = lastSaveTime <= 0;
+        AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, item, generation, isNew, tracked,
+            encoded.attributeDigest(), fullRecord, now);
         switch (decision.write())
         {
-            case FULL -> run(key, new AsyncSessionWriter.PendingWrite(value, full, full));
+            case FULL -> run(key, new AsyncSessionWriter.PendingWrite(item, full, full));
             case NOTHING -> parts.statistics().skippedWrite();
             case ACCESS_RECORD ->
             {
+                // Never replaced by a full write when it fails: a missing primary may be a session that just ended.
                 AsyncSessionWriter.Write append = () ->
                 {
                     if (parts.replicas().appendToPrimary(id, key, record.encode()))
                         tracked.appended(record);
                     else
-                        full.run();
+                        parts.statistics().accessRecordNotAppended();
                 };
-                run(key, new AsyncSessionWriter.PendingWrite(value, append, full));
+                run(key, new AsyncSessionWriter.PendingWrite(item, append, full));
             }
         }
+        return ttl;
     }
 
     private void run(String key, AsyncSessionWriter.PendingWrite write) throws Exception
@@ -73,14 +86,30 @@ final class SessionWrites
             write.write().run();
     }
 
-    private void writeFull(SessionId id, String key, String backupKey, int ttl, byte[] value, MemcachedSessionData tracked,
+    private void writeFull(SessionId id, String key, String backupKey, int ttl, Item item, long generation, boolean isNew, MemcachedSessionData tracked,
                            byte[] digest, AccessRecord record, long now) throws MemcachedAccessException
     {
         try
         {
-            parts.replicas().write(id, key, backupKey, ttl, value);
+            CopyVersion loadedFrom = tracked == null ? null : tracked.storedVersion();
+            long cas = tracked == null ? -1 : tracked.takeStoredCas();
+            // New until a write of it succeeded (Jetty's lastSaved stays 0 until then, and is 0 again for a new id).
+            boolean created = isNew && loadedFrom == null;
+            WriteOutcome outcome = parts.replicas().write(id, key, backupKey, ttl, item, created, loadedFrom, cas);
+            if (outcome == WriteOutcome.STORED)
+            {
+                if (tracked != null)
+                {
+                    tracked.written(CopyVersion.ofFlags(item.flags()), generation, now);
+                    tracked.storedInFull(digest, now, record, 0);
+                }
+                return;
+            }
+            // Another Jetty wrote since, or the session ended: this copy is stale; the write is refused (counted by
+            // the replicas) and the copy is never served or written again.
             if (tracked != null)
-                tracked.storedInFull(digest, now, record, 0);
+                tracked.markStale();
+            refusedLog.warn("session {} not written: {}", id, describe(outcome));
         }
         catch (MemcachedAccessException x)
         {
@@ -93,5 +122,16 @@ final class SessionWrites
             // Memory holds the session: not the request's failure. Counted by the replicas.
             failureLog.warn("session write failed, the session stays in memory and is written again on its next request: {}", x.getMessage());
         }
+    }
+
+    private static String describe(WriteOutcome outcome)
+    {
+        return switch (outcome)
+        {
+            case CONFLICT -> "another Jetty wrote a newer copy since this request loaded it (its changes are lost; lockingMode=all prevents this)";
+            case GONE -> "the session ended or moved since this request loaded it";
+            case IN_USE -> "its id is already taken by another session";
+            case STORED -> "stored";
+        };
     }
 }

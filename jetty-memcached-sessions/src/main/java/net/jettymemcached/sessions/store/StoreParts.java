@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionIdFormat;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
+import net.jettymemcached.sessions.replication.Forwards;
 import net.jettymemcached.sessions.replication.SessionReplicas;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 
@@ -15,9 +16,12 @@ import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
  *
  * @param writeAsync       true when writes go through {@code writer} ({@code backupAsync} in sticky mode)
  * @param operationTimeout longest wait of one memcached operation (a delete waits twice that for a running write)
+ * @param stickyRevalidate how long a sticky Jetty serves its cached copy without confirming it current; zero: every
+ *                         request; negative: never (the cookie's worker suffix decides)
+ * @param forwards         where moved sessions went, learned from their tombstones
  */
 public record StoreParts(SessionIdFormat ids, SessionEnvelope envelope, SessionReplicas replicas, AsyncSessionWriter writer,
                          MemcachedSessionStatistics statistics, String keyPrefix, boolean sticky, boolean writeAsync,
-                         Duration operationTimeout, InstantSource clock)
+                         Duration operationTimeout, Duration stickyRevalidate, Forwards forwards, InstantSource clock)
 {
 }

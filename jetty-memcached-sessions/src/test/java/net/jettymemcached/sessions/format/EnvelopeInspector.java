@@ -26,7 +26,7 @@ public final class EnvelopeInspector
         if ((envelope[3] & SessionEnvelope.COMPRESSED) != 0)
             throw new IllegalArgumentException("compressed");
         int end = envelope.length - 4 - ((envelope[3] & SessionEnvelope.SIGNED) != 0 ? Signer.LENGTH : 0);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope, 4, end - 4));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope, header(envelope), end - header(envelope)));
         SessionMetadata.read(in, new SessionData(peekId(envelope), peekContext(envelope), "", 0, 0, 0, 0));
         Map<String, String> codecs = new LinkedHashMap<>();
         for (int i = in.readInt(); i > 0; i--)
@@ -41,14 +41,33 @@ public final class EnvelopeInspector
 
     private static String peekId(byte[] envelope) throws IOException
     {
-        return new DataInputStream(new ByteArrayInputStream(envelope, 4, envelope.length - 4)).readUTF();
+        return new DataInputStream(new ByteArrayInputStream(envelope, header(envelope), envelope.length - header(envelope))).readUTF();
     }
 
     private static String peekContext(byte[] envelope) throws IOException
     {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope, 4, envelope.length - 4));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope, header(envelope), envelope.length - header(envelope)));
         in.readUTF();
         return in.readUTF();
+    }
+
+    /** Length of the header: version 3 adds the generation (8 bytes) to version 2's 4 bytes. */
+    public static int header(byte[] envelope)
+    {
+        return envelope[2] == 2 ? 4 : 12;
+    }
+
+    /** @return true if the stored value (framed) is a tombstone: what ends a session's copies */
+    public static boolean isTombstone(byte[] storedValue)
+    {
+        byte[] envelope = StoredValue.parse(storedValue).envelope();
+        return envelope.length > 3 && (envelope[3] & SessionEnvelope.TOMBSTONE) != 0;
+    }
+
+    /** @return true if there is no session copy under the key: nothing, or a tombstone */
+    public static boolean noSession(byte[] storedValue)
+    {
+        return storedValue == null || isTombstone(storedValue);
     }
 
     public static boolean isSigned(byte[] envelope)

@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.store;
 
+import net.jettymemcached.sessions.format.EnvelopeInspector;
 import java.nio.charset.StandardCharsets;
 
 import net.jettymemcached.sessions.MemcachedCluster;
@@ -142,7 +143,8 @@ public class MemcachedSessionDataStoreTest extends AbstractSessionDataStoreTest
     @Override
     public boolean checkSessionExists(SessionData data) throws Exception
     {
-        return rawGet(primaryOf(data)) != null;
+        // A tombstone (what an ended session leaves) is not a session.
+        return !EnvelopeInspector.noSession(rawGet(primaryOf(data)));
     }
 
     /** Reads the primary copy raw and asserts that every field and attribute equals {@code data}'s. */

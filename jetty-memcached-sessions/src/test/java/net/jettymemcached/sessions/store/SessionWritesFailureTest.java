@@ -42,7 +42,7 @@ class SessionWritesFailureTest
         MemcachedSessionStatistics stats = new MemcachedSessionStatistics();
         SessionReplicas replicas = new SessionReplicas(new MemcachedAccess(clients, health), placement, stats);
         StoreParts parts = new StoreParts(new SessionIdFormat(nodes), new SessionEnvelope(new JavaAttributeCodec()), replicas, null,
-            stats, "", sticky, false, Duration.ofSeconds(1), InstantSource.system());
+            stats, "", sticky, false, Duration.ofSeconds(1), Duration.ofSeconds(1), new net.jettymemcached.sessions.replication.Forwards(), InstantSource.system());
         SessionWrites writes = new SessionWrites(parts, new WritePolicy(!sticky), new ThrottledLog(LoggerFactory.getLogger(getClass()), 10, TimeUnit.SECONDS));
 
         long now = System.currentTimeMillis();

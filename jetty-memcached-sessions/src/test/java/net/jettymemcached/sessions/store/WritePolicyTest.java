@@ -29,7 +29,7 @@ class WritePolicyTest
 
     private static AccessRecord access(long accessedAt)
     {
-        return new AccessRecord(accessedAt, accessedAt, accessedAt, accessedAt + MAX_INACTIVE, MAX_INACTIVE);
+        return new AccessRecord(0, accessedAt, accessedAt, accessedAt, accessedAt + MAX_INACTIVE, MAX_INACTIVE);
     }
 
     /** Stored in full {@code sinceFullWrite} ago, last access record written {@code sinceRecord} ago. */
@@ -96,7 +96,7 @@ class WritePolicyTest
     void aChangedMaxInactiveIntervalIsWrittenInFull()
     {
         WritePolicy policy = new WritePolicy(false);
-        AccessRecord longer = new AccessRecord(NOW, NOW, NOW, NOW + 2 * MAX_INACTIVE, 2 * MAX_INACTIVE);
+        AccessRecord longer = new AccessRecord(0, NOW, NOW, NOW, NOW + 2 * MAX_INACTIVE, 2 * MAX_INACTIVE);
         assertEquals(Write.FULL, policy.decide(stored(MINUTE, MINUTE, 0), DIGEST, longer, NOW - MINUTE, false, NOW).write());
     }
 
@@ -105,8 +105,8 @@ class WritePolicyTest
     void anImmortalSessionIsNotRewrittenByTime()
     {
         WritePolicy policy = new WritePolicy(false);
-        AccessRecord immortalBefore = new AccessRecord(0, 0, 0, 0, -1);
-        AccessRecord immortalNow = new AccessRecord(NOW, NOW, NOW, 0, -1);
+        AccessRecord immortalBefore = new AccessRecord(0, 0, 0, 0, 0, -1);
+        AccessRecord immortalNow = new AccessRecord(0, NOW, NOW, NOW, 0, -1);
         StoredState old = new StoredState(DIGEST, 0, immortalBefore, 0);
         assertEquals(Write.NOTHING, policy.decide(old, DIGEST, immortalNow, NOW - MINUTE, false, NOW).write());
     }

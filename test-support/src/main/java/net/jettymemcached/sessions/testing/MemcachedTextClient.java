@@ -92,6 +92,18 @@ public final class MemcachedTextClient implements AutoCloseable {
 
     /** The stored bytes, or null if the key is missing. */
     public synchronized byte[] get(String key) {
+        Object[] item = item(key);
+        return item == null ? null : (byte[]) item[0];
+    }
+
+    /** The item's client flags (the library keeps a copy's version there), or -1 if the key is missing. */
+    public synchronized int flags(String key) {
+        Object[] item = item(key);
+        return item == null ? -1 : (Integer) item[1];
+    }
+
+    /** {value, flags} or null. */
+    private Object[] item(String key) {
         return call(() -> {
             send("get " + key + "\r\n");
             String line = readLine();
@@ -108,7 +120,7 @@ public final class MemcachedTextClient implements AutoCloseable {
             }
             expect("");      // the \r\n after the data block
             expect("END");
-            return value;
+            return new Object[] {value, (int) Long.parseLong(parts[2])};
         });
     }
 
@@ -118,9 +130,14 @@ public final class MemcachedTextClient implements AutoCloseable {
 
     /** {@code set} with flags 0; true when the server answered STORED. */
     public synchronized boolean set(String key, byte[] value, int ttlSeconds) {
+        return set(key, value, ttlSeconds, 0);
+    }
+
+    /** {@code set} with the given flags; true when the server answered STORED. */
+    public synchronized boolean set(String key, byte[] value, int ttlSeconds, int flags) {
         return call(() -> {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(value.length + key.length() + 32);
-            buf.write(("set " + key + " 0 " + ttlSeconds + " " + value.length + "\r\n")
+            buf.write(("set " + key + " " + flags + " " + ttlSeconds + " " + value.length + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             buf.write(value);
             buf.write(new byte[] {'\r', '\n'});
