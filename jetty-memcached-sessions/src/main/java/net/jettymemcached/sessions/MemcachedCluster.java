@@ -12,6 +12,7 @@ import net.jettymemcached.sessions.node.NodeHealth;
 import net.jettymemcached.sessions.node.NodeList;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
 import net.jettymemcached.sessions.replication.Forwards;
+import net.jettymemcached.sessions.replication.PendingTombstones;
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.replication.Placement;
 import net.jettymemcached.sessions.replication.SessionReplicas;
@@ -52,6 +53,7 @@ public class MemcachedCluster extends ContainerLifeCycle
     private final StoreParts storeParts;
     private final MemcachedAccess access;
     private final Forwards forwards = new Forwards();
+    private final PendingTombstones pendingTombstones;
 
     /**
      * @param server lends its scheduler and thread pool to the liveness probe; null to use threads of its own
@@ -66,7 +68,9 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.health = new NodeHealth(nodes, clients::probe, settings.nodeProbeInterval(), settings.operationTimeout());
         this.placement = new Placement(nodes, health);
         this.access = new MemcachedAccess(clients, health);
-        this.replicas = new SessionReplicas(access, placement, statistics);
+        this.pendingTombstones = new PendingTombstones(access, InstantSource.system());
+        health.addUpListener(pendingTombstones::nodeUp);
+        this.replicas = new SessionReplicas(access, placement, statistics, pendingTombstones);
         this.writer = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout());
         SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
         this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics);
@@ -78,6 +82,7 @@ public class MemcachedCluster extends ContainerLifeCycle
         installBean(health, true);
         installBean(placement);
         installBean(replicas);
+        installBean(pendingTombstones);
         installBean(writer, true);
         installBean(locking);
         installBean(statistics);

@@ -103,7 +103,10 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     public void add(String id, ManagedSession session) throws Exception
     {
         if (isTemporary(session))
+        {
+            session.setResident(true); // usable by its request, but never in the cache's map
             return;
+        }
         super.add(id, session);
     }
 

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +46,7 @@ public class NodeHealth extends ContainerLifeCycle
     private volatile Scheduler.Task nextRound;
     /** Counts starts: a round still running from before a stop never schedules the next one after a restart. */
     private final AtomicLong generation = new AtomicLong();
+    private final List<Consumer<MemcachedNode>> upListeners = new CopyOnWriteArrayList<>();
 
     public NodeHealth(NodeList nodes, NodeProbe probe, Duration probeInterval, Duration startupWait)
     {
@@ -187,7 +190,26 @@ public class NodeHealth extends ContainerLifeCycle
     {
         AtomicBoolean state = live.get(nodeId);
         if (state != null && state.compareAndSet(false, true))
+        {
             LOG.info("memcached node {} is up", nodes.node(nodeId));
+            for (Consumer<MemcachedNode> listener : upListeners)
+            {
+                try
+                {
+                    listener.accept(nodes.node(nodeId));
+                }
+                catch (RuntimeException x)
+                {
+                    LOG.warn("node-up listener failed for {}", nodeId, x);
+                }
+            }
+        }
+    }
+
+    /** @param listener told (on the probe's thread) each time a node that was down answers again */
+    public void addUpListener(Consumer<MemcachedNode> listener)
+    {
+        upListeners.add(listener);
     }
 
     public void markDown(String nodeId, String reason)

@@ -43,11 +43,14 @@ public final class SessionReplicas
     private final MemcachedSessionStatistics stats;
     private final ThrottledLog degradedLog = new ThrottledLog(LOG, 10, TimeUnit.SECONDS);
 
-    public SessionReplicas(MemcachedAccess access, Placement placement, MemcachedSessionStatistics stats)
+    private final PendingTombstones pendingTombstones;
+
+    public SessionReplicas(MemcachedAccess access, Placement placement, MemcachedSessionStatistics stats, PendingTombstones pendingTombstones)
     {
         this.access = access;
         this.placement = placement;
         this.stats = stats;
+        this.pendingTombstones = pendingTombstones;
     }
 
     /**
@@ -344,8 +347,8 @@ public final class SessionReplicas
     /**
      * Replaces every copy by a tombstone: the primary, and the backup on every live node after it (the backup moves
      * when a node dies); deletes the lock. A tombstone is final, so it is written over whatever is there. A node that
-     * is down is skipped: a copy it still holds when it comes back is older than the tombstones on the others, which
-     * every read consults, and the next read writes the tombstone over it.
+     * is down gets its tombstone when it answers again ({@link PendingTombstones}); meanwhile a copy it still holds
+     * is older than the tombstones on the others, which every read consults (and the next read copies one over it).
      *
      * @return true if the primary node got its tombstone
      */
@@ -355,8 +358,13 @@ public final class SessionReplicas
         stats.tombstoned();
         boolean primaryDone = setQuietly(placement.primary(id), primaryKey, ttl, item);
         deleteQuietly(placement.lockNode(id), lockKey);
-        for (MemcachedNode node : placement.backupCandidates(id))
-            setQuietly(node, backupKey, ttl, item);
+        for (MemcachedNode node : placement.nodes().after(id.nodeId()))
+        {
+            if (placement.isLive(node.id()))
+                setQuietly(node, backupKey, ttl, item);
+            else
+                pendingTombstones.add(node, backupKey, ttl, item); // it may hold an old backup
+        }
         return primaryDone;
     }
 
@@ -369,7 +377,9 @@ public final class SessionReplicas
         }
         catch (MemcachedAccessException x)
         {
-            degradedLog.warn("tombstone {} not written on {}: {}", key, node, x.getMessage());
+            if (x instanceof NodeUnavailableException)
+                pendingTombstones.add(node, key, ttl, item);
+            degradedLog.warn("tombstone {} not written on {} (written when it answers again): {}", key, node, x.getMessage());
             return false;
         }
     }

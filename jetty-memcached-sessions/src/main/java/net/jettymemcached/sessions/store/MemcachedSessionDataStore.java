@@ -219,12 +219,9 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             return true;
         parts.statistics().revalidated();
         CopyState state = parts.replicas().primaryState(sessionId, keys.primary(id));
-        boolean current = switch (state.kind())
-        {
-            case UNREACHABLE -> true;
-            case MISSING -> false;
-            case PRESENT -> state.version().equals(stored);
-        };
+        if (state.kind() == CopyState.Kind.UNREACHABLE)
+            return true; // not confirmed: asked again on the next request
+        boolean current = state.kind() == CopyState.Kind.PRESENT && state.version().equals(stored);
         if (current)
             tracked.confirmed(now);
         else

@@ -40,7 +40,8 @@ class SessionWritesFailureTest
         NodeClients clients = new NodeClients(nodes, Duration.ofSeconds(1), Protocol.TEXT, "", "");
         Placement placement = new Placement(nodes, health);
         MemcachedSessionStatistics stats = new MemcachedSessionStatistics();
-        SessionReplicas replicas = new SessionReplicas(new MemcachedAccess(clients, health), placement, stats);
+        MemcachedAccess access = new MemcachedAccess(clients, health);
+        SessionReplicas replicas = new SessionReplicas(access, placement, stats, new net.jettymemcached.sessions.replication.PendingTombstones(access, InstantSource.system()));
         StoreParts parts = new StoreParts(new SessionIdFormat(nodes), new SessionEnvelope(new JavaAttributeCodec()), replicas, null,
             stats, "", sticky, false, Duration.ofSeconds(1), Duration.ofSeconds(1), new net.jettymemcached.sessions.replication.Forwards(), InstantSource.system());
         SessionWrites writes = new SessionWrites(parts, new WritePolicy(!sticky), new ThrottledLog(LoggerFactory.getLogger(getClass()), 10, TimeUnit.SECONDS));
