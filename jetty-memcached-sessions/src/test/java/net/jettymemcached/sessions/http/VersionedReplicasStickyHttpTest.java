@@ -33,12 +33,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * §3.10). Every assertion is on what a browser sees (attributes, counters, statuses, cookies), never on keys or
  * internal classes, so the tests stay valid when stored values get versions and deletes leave tombstones.
  * <p>
- * Not here: the asynchronous writer at a graceful stop (queued writes dropped silently after the stop's wait). With
- * realistic timeouts (operation timeout ≤ 3 s) a hung primary is marked down after one timed-out write and the queue
- * drains to the backup long before the stop's wait ends, so nothing is lost over HTTP; a loss only shows with an
- * operation timeout longer than the stop's whole wait (two 5 s flushes today), and then the expected fix ("a bounded
- * wait; what could not be written is logged and counted") still loses the same write. The difference is a log line and
- * a counter that does not exist yet, neither visible over HTTP, so there is no HTTP test for it.
+ * Not here: the asynchronous writer at a graceful stop (queued writes dropped silently once the stop's wait is over).
+ * Measured on today's code with the primary paused (SIGSTOP), five increments, then a graceful stop: with an operation
+ * timeout of 1 s or 3 s nothing is lost (the hung write times out, the primary is marked down, the queue drains to
+ * the backup; a Jetty reading while the primary is still paused sees the last value); with 12 s the stop takes 12 s
+ * and the last write is lost (that Jetty sees an older value). The expected fix (a bounded wait; what could not be
+ * written is logged and counted) loses the same write, so the difference is a log line and a counter that does not
+ * exist yet, neither visible over HTTP: there is no HTTP test for it.
  */
 class VersionedReplicasStickyHttpTest
 {
@@ -391,6 +392,11 @@ class VersionedReplicasStickyHttpTest
      * {@code backupAsync=true}: w2 increments the counter several times, its writes queued behind a write that hangs
      * on the paused backup node; the browser goes back to w1 at once. w1 must never show a lower counter than the
      * browser has already seen, and w1's next increment must not replace w2's newer value.
+     * <p>
+     * The paused backup makes the race reproducible: today a queued write is the primary and the backup together, so
+     * while the first one waits for the backup, the newer values reach no node (w1 reads the first one, 2, and then
+     * writes 3 over w2's 6). The spec's {@code backupAsync} is "write the backup without waiting": the primary is
+     * then current whatever the backup does.
      */
     @Test
     void failingBackToW1RightAfterAsyncWritesOnW2NeverGoesBackInTime() throws Exception
