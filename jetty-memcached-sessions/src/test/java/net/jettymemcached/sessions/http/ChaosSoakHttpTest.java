@@ -770,8 +770,8 @@ class ChaosSoakHttpTest
                 }
                 else
                     stats.extra.incrementAndGet(); // another session for this cookie: unexplained
-                stats.example(String.format(Locale.ROOT, "browser %d: invalidated session %s (counter %d) answered on %s with %s counter=%s",
-                    index, old.random(), old.counter(), outcome.slot().worker, id, values.get("counter")));
+                stats.example(String.format(Locale.ROOT, "browser %d: invalidated session %s (counter %d, cookie %s) answered on %s with %s counter=%s",
+                    index, old.random(), old.counter(), old.cookie(), outcome.slot().worker, id, values.get("counter")));
             }
         }
 
