@@ -49,6 +49,7 @@ public class MemcachedCluster extends ContainerLifeCycle
     private final Placement placement;
     private final SessionReplicas replicas;
     private final AsyncSessionWriter writer;
+    private final AsyncSessionWriter backupWriter;
     private final RequestLocking locking;
     private final StoreParts storeParts;
     private final MemcachedAccess access;
@@ -72,10 +73,12 @@ public class MemcachedCluster extends ContainerLifeCycle
         health.addUpListener(pendingTombstones::nodeUp);
         this.replicas = new SessionReplicas(access, placement, statistics, pendingTombstones);
         this.writer = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout());
+        this.backupWriter = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout(),
+            "memcached-sessions-backup-writer");
         SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
         this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics);
         SessionEnvelope envelope = settings.envelope();
-        this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, statistics, settings.keyPrefix(), settings.sticky(),
+        this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, backupWriter, statistics, settings.keyPrefix(), settings.sticky(),
             settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system());
 
         installBean(clients, true);
@@ -84,6 +87,7 @@ public class MemcachedCluster extends ContainerLifeCycle
         installBean(replicas);
         installBean(pendingTombstones);
         installBean(writer, true);
+        installBean(backupWriter, true);
         installBean(locking);
         installBean(statistics);
     }

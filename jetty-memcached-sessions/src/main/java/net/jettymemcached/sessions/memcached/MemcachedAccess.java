@@ -42,6 +42,32 @@ public final class MemcachedAccess
         }
     }
 
+    /** Sends a {@code gets} whose answer is awaited later (a node found unavailable then is marked down). */
+    public Pending<Fetched> getsAsync(MemcachedNode node, String key)
+    {
+        try
+        {
+            return live(node).getsAsync(key).onFailure(x -> health.markDown(node.id(), x.getMessage()));
+        }
+        catch (NodeUnavailableException x)
+        {
+            return Pending.failed(x);
+        }
+    }
+
+    /** Sends the request of {@link #stamp} whose answer is awaited later. */
+    public Pending<Stamp> stampAsync(MemcachedNode node, String key)
+    {
+        try
+        {
+            return live(node).stampAsync(key).onFailure(x -> health.markDown(node.id(), x.getMessage()));
+        }
+        catch (NodeUnavailableException x)
+        {
+            return Pending.failed(x);
+        }
+    }
+
     public Stamp stamp(MemcachedNode node, String key) throws NodeUnavailableException
     {
         try

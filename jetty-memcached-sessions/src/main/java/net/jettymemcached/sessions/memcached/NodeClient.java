@@ -74,8 +74,15 @@ public class NodeClient implements AutoCloseable
     /** @return the item with its CAS unique, or null if the key is absent */
     public Fetched gets(String key) throws NodeUnavailableException
     {
-        CASValue<Item> value = await(client.asyncGets(key, ItemTranscoder.INSTANCE), "gets");
-        return value == null ? null : new Fetched(value.getValue(), value.getCas());
+        return getsAsync(key).await();
+    }
+
+    /** Sends a {@code gets}; the answer is the item with its CAS unique, or null if the key is absent. */
+    public Pending<Fetched> getsAsync(String key)
+    {
+        OperationFuture<CASValue<Item>> future = client.asyncGets(key, ItemTranscoder.INSTANCE);
+        return new Pending<>(future, (CASValue<Item> value) -> value == null ? null : new Fetched(value.getValue(), value.getCas()),
+            "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true));
     }
 
     /**
@@ -84,23 +91,22 @@ public class NodeClient implements AutoCloseable
      */
     public Stamp stamp(String key) throws NodeUnavailableException
     {
+        return stampAsync(key).await();
+    }
+
+    /** Sends the request for {@link #stamp}. */
+    public Pending<Stamp> stampAsync(String key)
+    {
         if (protocol == Protocol.BINARY)
         {
-            Fetched fetched = gets(key);
-            return fetched == null ? null : new Stamp(fetched.cas(), fetched.flags());
+            OperationFuture<CASValue<Item>> future = client.asyncGets(key, ItemTranscoder.INSTANCE);
+            return new Pending<>(future, (CASValue<Item> value) -> value == null ? null : new Stamp(value.getCas(), value.getValue().flags()),
+                "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true));
         }
         CompletableFuture<Stamp> result = new CompletableFuture<>();
         MetaStampOperation op = new MetaStampOperation(key, result);
         client.getConnection().enqueueOperation(key, op);
-        try
-        {
-            return await(result, "mg");
-        }
-        finally
-        {
-            if (!result.isDone())
-                op.cancel();
-        }
+        return new Pending<>(result, (Stamp stamp) -> stamp, "memcached node " + node + " mg", timeoutMs, op::cancel);
     }
 
     /** Stores the item; throws unless memcached confirmed it. */

@@ -68,8 +68,17 @@ public class AsyncSessionWriter extends AbstractLifeCycle
     private long queuedBytes;
     private Thread worker;
 
+    private final String threadName;
+
     public AsyncSessionWriter(MemcachedSessionStatistics stats, int capacity, long capacityBytes, Duration stopTimeout)
     {
+        this(stats, capacity, capacityBytes, stopTimeout, "memcached-sessions-writer");
+    }
+
+    /** @param threadName the name of its thread (one writer writes primary copies, one the backups) */
+    public AsyncSessionWriter(MemcachedSessionStatistics stats, int capacity, long capacityBytes, Duration stopTimeout, String threadName)
+    {
+        this.threadName = threadName;
         this.stats = stats;
         this.capacity = capacity;
         this.capacityBytes = capacityBytes;
@@ -79,7 +88,7 @@ public class AsyncSessionWriter extends AbstractLifeCycle
     @Override
     protected void doStart() throws Exception
     {
-        worker = new Thread(this::drain, "memcached-sessions-writer");
+        worker = new Thread(this::drain, threadName);
         worker.setDaemon(true);
         worker.start();
         super.doStart();

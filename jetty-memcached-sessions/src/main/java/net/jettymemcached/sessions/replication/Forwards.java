@@ -23,9 +23,17 @@ public final class Forwards
         }
     };
 
+    /** The session {@code oldClusterId} lives under {@code newClusterId} now (which therefore moved nowhere). */
     public synchronized void moved(String oldClusterId, String newClusterId)
     {
+        movedTo.remove(newClusterId);
         movedTo.put(oldClusterId, newClusterId);
+    }
+
+    /** A session lives under {@code clusterId}: whatever moved from there before has come back. */
+    public synchronized void forget(String clusterId)
+    {
+        movedTo.remove(clusterId);
     }
 
     /** @return the id the session moved to, following successive moves, or null */

@@ -12,6 +12,7 @@ import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeUnavailableException;
+import net.jettymemcached.sessions.memcached.Pending;
 import net.jettymemcached.sessions.memcached.Stamp;
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
@@ -61,19 +62,26 @@ public final class SessionReplicas
      */
     public StoredCopy read(SessionId id, String primaryKey, String backupKey) throws NodeUnavailableException
     {
+        // All at once: one round trip, not one per node.
+        Pending<Fetched> primaryRead = access.getsAsync(placement.primary(id), primaryKey);
+        List<MemcachedNode> backupNodes = placement.backupCandidates(id);
+        List<Pending<Stamp>> backupReads = new ArrayList<>(backupNodes.size());
+        for (MemcachedNode node : backupNodes)
+            backupReads.add(access.stampAsync(node, backupKey));
         Fetched primary = null;
         CopyState primaryState;
         try
         {
-            primary = access.gets(placement.primary(id), primaryKey);
+            primary = primaryRead.await();
             primaryState = primary == null ? CopyState.MISSING : CopyState.present(CopyVersion.ofFlags(primary.flags()));
         }
         catch (NodeUnavailableException x)
         {
             primaryState = CopyState.UNREACHABLE;
         }
-        List<MemcachedNode> backupNodes = placement.backupCandidates(id);
-        List<CopyState> backups = backupStates(backupNodes, backupKey);
+        List<CopyState> backups = new ArrayList<>(backupReads.size());
+        for (Pending<Stamp> read : backupReads)
+            backups.add(stateOf(read));
         ReadPlan plan = ReadPlan.choose(primaryState, backups);
         if (plan.unavailable())
             throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered");
@@ -113,17 +121,25 @@ public final class SessionReplicas
 
     private List<CopyState> backupStates(List<MemcachedNode> nodes, String backupKey)
     {
-        List<CopyState> states = new ArrayList<>(nodes.size());
+        List<Pending<Stamp>> reads = new ArrayList<>(nodes.size());
         for (MemcachedNode node : nodes)
-            states.add(stateOf(node, backupKey));
+            reads.add(access.stampAsync(node, backupKey));
+        List<CopyState> states = new ArrayList<>(nodes.size());
+        for (Pending<Stamp> read : reads)
+            states.add(stateOf(read));
         return states;
     }
 
     private CopyState stateOf(MemcachedNode node, String key)
     {
+        return stateOf(access.stampAsync(node, key));
+    }
+
+    private static CopyState stateOf(Pending<Stamp> read)
+    {
         try
         {
-            Stamp stamp = access.stamp(node, key);
+            Stamp stamp = read.await();
             return stamp == null ? CopyState.MISSING : CopyState.present(CopyVersion.ofFlags(stamp.flags()));
         }
         catch (NodeUnavailableException x)
@@ -149,11 +165,13 @@ public final class SessionReplicas
      * @param loadedFrom the version of the copy this session was loaded from or last written as; null if unknown
      *                   (then any copy but a tombstone is replaced)
      * @param knownCas   the CAS unique of that primary copy if known (read in this request), else -1
+     * @param backupLane when not null, the backup is written through it once the primary is ({@code backupAsync}:
+     *                   a hanging backup node never holds back the primary copies of later writes); null: both here
      * @return whether the session was written, or why not
      * @throws MemcachedAccessException if no copy could be stored because nodes failed
      */
-    public WriteOutcome write(SessionId id, String primaryKey, String backupKey, int ttl, Item item, boolean isNew, CopyVersion loadedFrom, long knownCas)
-        throws MemcachedAccessException
+    public WriteOutcome write(SessionId id, String primaryKey, String backupKey, int ttl, Item item, boolean isNew, CopyVersion loadedFrom,
+                              long knownCas, AsyncSessionWriter backupLane) throws MemcachedAccessException
     {
         MemcachedNode primary = placement.primary(id);
         MemcachedAccessException primaryFailure = null;
@@ -161,7 +179,7 @@ public final class SessionReplicas
         try
         {
             WriteOutcome outcome = isNew
-                ? (access.add(primary, primaryKey, ttl, item) ? WriteOutcome.STORED : WriteOutcome.IN_USE)
+                ? (access.add(primary, primaryKey, ttl, item) ? WriteOutcome.STORED : replaceOlderMove(primary, primaryKey, ttl, item))
                 : replacePrimary(id, primary, primaryKey, backupKey, ttl, item, loadedFrom, knownCas);
             if (outcome != WriteOutcome.STORED)
                 return refused(id, outcome);
@@ -174,6 +192,21 @@ public final class SessionReplicas
 
         Optional<MemcachedNode> backup = placement.backup(id);
         MemcachedAccessException backupFailure = null;
+        if (backup.isPresent() && copies > 0 && backupLane != null)
+        {
+            stats.written(item.value().length);
+            MemcachedNode node = backup.get();
+            try
+            {
+                backupLane.submit(backupKey, new AsyncSessionWriter.PendingWrite(item, () -> writeBackupLater(id, node, backupKey, ttl, item, isNew), null));
+            }
+            catch (Exception x)
+            {
+                // writeBackupLater handles memcached failures itself; anything else must not fail the stored primary
+                degradedLog.warn("session {} stored without backup: {}", id, x.toString());
+            }
+            return WriteOutcome.STORED;
+        }
         if (backup.isPresent())
         {
             try
@@ -205,6 +238,20 @@ public final class SessionReplicas
         else if (backupFailure != null)
             degradedLog.warn("session {} stored without backup: {}", id, backupFailure.getMessage());
         return WriteOutcome.STORED;
+    }
+
+    private void writeBackupLater(SessionId id, MemcachedNode node, String backupKey, int ttl, Item item, boolean isNew)
+    {
+        try
+        {
+            if (writeIfNewer(node, backupKey, ttl, item, isNew) == WriteOutcome.STORED)
+                stats.backupWritten(item.value().length);
+        }
+        catch (MemcachedAccessException x)
+        {
+            stats.backupWriteFailed();
+            degradedLog.warn("session {} stored without backup: {}", id, x.getMessage());
+        }
     }
 
     private WriteOutcome refused(SessionId id, WriteOutcome outcome)
@@ -243,7 +290,7 @@ public final class SessionReplicas
                     continue;
                 }
                 CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
-                if (stored.tombstone())
+                if (stored.isMarker())
                     return WriteOutcome.GONE;
                 if (loadedFrom != null && !stored.equals(loadedFrom))
                     return WriteOutcome.CONFLICT;
@@ -257,13 +304,38 @@ public final class SessionReplicas
         return WriteOutcome.CONFLICT;
     }
 
+    /**
+     * A new id that is taken may be an id this session had before and moved away from (its nodes died in turn): then
+     * it holds the tombstone of that move, older than this copy, which replaces it.
+     */
+    private WriteOutcome replaceOlderMove(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
+    {
+        CopyVersion version = CopyVersion.ofFlags(item.flags());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+        {
+            Stamp stamp = access.stamp(node, key);
+            if (stamp == null)
+            {
+                if (access.add(node, key, ttl, item))
+                    return WriteOutcome.STORED;
+                continue;
+            }
+            CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
+            if (!stored.moved() || !version.isNewerThan(stored))
+                return WriteOutcome.IN_USE;
+            if (access.cas(node, key, stamp.cas(), ttl, item) == CasOutcome.STORED)
+                return WriteOutcome.STORED;
+        }
+        return WriteOutcome.IN_USE;
+    }
+
     /** @return STORED if no backup holds a tombstone or a copy newer than {@code loadedFrom} */
     private WriteOutcome checkBackups(SessionId id, String backupKey, CopyVersion loadedFrom)
     {
         for (MemcachedNode node : placement.backupCandidates(id))
         {
             CopyState state = stateOf(node, backupKey);
-            if (state.isPresent() && state.version().tombstone())
+            if (state.isPresent() && (state.version().tombstone() || loadedFrom != null && state.version().moved() && state.version().isNewerThan(loadedFrom)))
                 return WriteOutcome.GONE;
             if (state.isPresent() && loadedFrom != null && state.version().isNewerThan(loadedFrom))
                 return WriteOutcome.CONFLICT;

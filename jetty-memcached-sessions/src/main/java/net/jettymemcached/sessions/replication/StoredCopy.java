@@ -16,6 +16,6 @@ public record StoredCopy(byte[] value, CopyVersion version, long primaryCas, boo
 {
     public boolean isTombstone()
     {
-        return version.tombstone();
+        return version.isMarker();
     }
 }

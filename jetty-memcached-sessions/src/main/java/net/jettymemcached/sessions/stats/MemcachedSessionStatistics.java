@@ -49,6 +49,7 @@ public class MemcachedSessionStatistics
     public void restoredPrimary() { primaryRestores.increment(); }
     public void relocated() { relocations.increment(); }
     public void written(int bytes) { writes.increment(); bytesWritten.add(bytes); }
+    public void backupWritten(int bytes) { bytesWritten.add(bytes); }
     public void writeFailed() { writeFailures.increment(); }
     public void backupWriteFailed() { backupWriteFailures.increment(); }
     public void unreadable() { unreadableSessions.increment(); }

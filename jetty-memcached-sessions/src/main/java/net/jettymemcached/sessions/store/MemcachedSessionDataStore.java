@@ -7,17 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.format.SessionTooLargeException;
-import net.jettymemcached.sessions.format.UnreadableEnvelopeException;
-import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
-import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.replication.CopyState;
 import net.jettymemcached.sessions.replication.CopyVersion;
-import net.jettymemcached.sessions.replication.StoredCopy;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
@@ -27,7 +23,6 @@ import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Jetty's {@code SessionDataStore} for one context, keeping each session in memcached as a primary copy on the node
@@ -61,7 +56,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     private final SessionWrites writes;
     private SessionKeys keys;
     /** The longest TTL a copy written by this store had (how long a tombstone must live). */
-    private final java.util.concurrent.atomic.AtomicLong longestTtl = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong longestTtl = new AtomicLong();
 
     public MemcachedSessionDataStore(StoreParts parts)
     {
@@ -70,11 +65,15 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         this.writes = new SessionWrites(parts, policy, failureLog);
     }
 
+    private SessionLoads loads;
+
     @Override
     protected void doStart() throws Exception
     {
         super.doStart();
         keys = new SessionKeys(parts.keyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
+        loads = new SessionLoads(parts, _context.getCanonicalContextPath(), id -> (MemcachedSessionData)newSessionData(id, 0, 0, 0, 0),
+            (id, x) -> new UnreadableSessionDataException(id, _context, x));
     }
 
     @Override
@@ -114,81 +113,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     public SessionData doLoad(String id) throws Exception
     {
         SessionId sessionId = parse(id);
-        if (sessionId == null)
-            return null;
-        String key = keys.primary(id);
-        Item pending = parts.writeAsync() ? parts.writer().pendingItem(key) : null;
-        if (pending != null)
-        {
-            Loaded loaded = decode(id, pending.value());
-            if (loaded.data() != null)
-                loaded.data().loaded(CopyVersion.ofFlags(pending.flags()), loaded.generation(), -1, parts.clock().millis());
-            return loaded.data();
-        }
-
-        StoredCopy copy = parts.replicas().read(sessionId, key, keys.backup(id));
-        if (copy == null)
-            return null;
-        Loaded loaded;
-        try
-        {
-            loaded = decode(id, copy.value());
-        }
-        catch (UnreadableSessionDataException x)
-        {
-            // A damaged primary copy is not the end of the session while its backup is intact.
-            copy = copy.fromBackup() ? null : parts.replicas().readBackup(sessionId, keys.backup(id), copy.primaryCas());
-            if (copy == null)
-                throw x;
-            loaded = decode(id, copy.value());
-        }
-        long now = parts.clock().millis();
-        if (copy.restorePrimary())
-        {
-            int ttl = loaded.data() == null ? tombstoneTtl() : Ttl.forStoredValue(loaded.data(), now, getSavePeriodSec());
-            parts.replicas().restorePrimary(sessionId, key, ttl, copy);
-        }
-        if (loaded.data() == null)
-        {
-            // A tombstone: the session ended, or moved (then the id manager sends its next request to the new id).
-            if (loaded.movedTo() != null)
-                parts.forwards().moved(id, loaded.movedTo());
-            return null;
-        }
-        parts.statistics().loaded();
-        loaded.data().loaded(copy.version(), loaded.generation(), copy.primaryCas(), now);
-        return loaded.data();
-    }
-
-    /** A decoded copy: a session (with its generation), or a tombstone (data null) and where the session moved. */
-    private record Loaded(MemcachedSessionData data, long generation, String movedTo)
-    {
-    }
-
-    /** Decodes a stored value: its envelope, then the latest access record appended to it. */
-    private Loaded decode(String id, byte[] value) throws UnreadableSessionDataException
-    {
-        try
-        {
-            long started = NanoTime.now();
-            StoredValue stored = StoredValue.parse(value);
-            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), newSessionData(id, 0, 0, 0, 0));
-            parts.statistics().deserialized(NanoTime.since(started));
-            if (decoded.isTombstone())
-                return new Loaded(null, decoded.generation(), decoded.tombstone().movedTo());
-            MemcachedSessionData data = (MemcachedSessionData)decoded.data();
-            long writtenInFull = data.getLastSaved();
-            AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data, decoded.generation()) : stored.latestAccess();
-            access.applyTo(data);
-            data.storedInFull(decoded.attributeDigest(), writtenInFull, access, stored.records());
-            return new Loaded(data, decoded.generation(), null);
-        }
-        catch (UnreadableEnvelopeException x)
-        {
-            parts.statistics().unreadable();
-            LOG.warn("session {} of context {} is unreadable and will be discarded: {}", id, _context.getCanonicalContextPath(), x.getMessage());
-            throw new UnreadableSessionDataException(id, _context, x);
-        }
+        return sessionId == null ? null : loads.load(sessionId, id, keys, getSavePeriodSec(), tombstoneTtl());
     }
 
     /**
@@ -336,17 +261,18 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     @Override
     public boolean delete(String id) throws Exception
     {
-        return tombstone(id, null);
+        return tombstone(id, null, 0);
     }
 
     /**
      * Replaces the copies of {@code id} by tombstones that live as long as any copy of it can: the longest TTL this
      * store gave a copy (at least the context's session timeout plus the slack), 30 days for immortal sessions.
      *
-     * @param movedTo the id the session moved to (its node died), or null if it ended
+     * @param movedTo    the id the session moved to (its node died), or null if it ended
+     * @param generation of a move: the generation of the session's last copy (the tombstone must beat it)
      * @return true if the primary copy's node got its tombstone
      */
-    boolean tombstone(String id, String movedTo)
+    boolean tombstone(String id, String movedTo, long generation)
     {
         SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
@@ -354,8 +280,9 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         String key = keys.primary(id);
         if (parts.writeAsync())
             parts.writer().cancel(key, 2 * parts.operationTimeout().toMillis());
-        byte[] tombstone = StoredValue.frame(parts.envelope().encodeTombstone(id, _context.getCanonicalContextPath(), 0, movedTo));
-        return parts.replicas().tombstone(sessionId, key, keys.backup(id), keys.lock(id), tombstoneTtl(), tombstone, CopyVersion.of(0, true));
+        byte[] tombstone = StoredValue.frame(parts.envelope().encodeTombstone(id, _context.getCanonicalContextPath(), generation, movedTo));
+        CopyVersion version = movedTo == null ? CopyVersion.of(0, true) : CopyVersion.movedAt(generation);
+        return parts.replicas().tombstone(sessionId, key, keys.backup(id), keys.lock(id), tombstoneTtl(), tombstone, version);
     }
 
     /**
@@ -366,15 +293,19 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
      */
     public void renamed(String oldId, String newId, SessionData data) throws Exception
     {
-        if (data instanceof MemcachedSessionData tracked)
+        MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
+        long generation = tracked == null ? 0 : tracked.storedGeneration();
+        if (tracked != null)
             tracked.renamed();
         store(newId, data);
+        if (tracked != null)
+            generation = Math.max(generation, tracked.storedGeneration());
         SessionId oldSessionId = parts.ids().parse(oldId);
         SessionId newSessionId = parts.ids().parse(newId);
         boolean moved = oldSessionId != null && newSessionId != null && oldSessionId.random().equals(newSessionId.random());
         if (moved)
             parts.forwards().moved(oldId, newId);
-        tombstone(oldId, moved ? newId : null);
+        tombstone(oldId, moved ? newId : null, generation);
     }
 
     /** @return the id a session moved to, as learned from its tombstone, or null */

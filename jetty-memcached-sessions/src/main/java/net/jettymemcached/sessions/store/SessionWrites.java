@@ -95,7 +95,8 @@ final class SessionWrites
             long cas = tracked == null ? -1 : tracked.takeStoredCas();
             // New until a write of it succeeded (Jetty's lastSaved stays 0 until then, and is 0 again for a new id).
             boolean created = isNew && loadedFrom == null;
-            WriteOutcome outcome = parts.replicas().write(id, key, backupKey, ttl, item, created, loadedFrom, cas);
+            WriteOutcome outcome = parts.replicas().write(id, key, backupKey, ttl, item, created, loadedFrom, cas,
+                parts.writeAsync() ? parts.backupWriter() : null);
             if (outcome == WriteOutcome.STORED)
             {
                 if (tracked != null)

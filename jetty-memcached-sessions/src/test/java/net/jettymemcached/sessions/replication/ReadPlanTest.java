@@ -97,6 +97,21 @@ class ReadPlanTest
     }
 
     @Test
+    void aMoveBeatsTheCopyItMovedButNotALaterCopyOfASessionThatCameBack()
+    {
+        CopyState moved = CopyState.present(CopyVersion.movedAt(7));
+        assertEquals(1, ReadPlan.choose(NEWER, List.of(moved)).source(), "the move carries the generation of the copy it moved");
+        assertEquals(1, ReadPlan.choose(OLDER, List.of(moved)).source(), "a stale copy on a node that was paused");
+        CopyState cameBack = CopyState.present(CopyVersion.of(9, false));
+        assertEquals(ReadPlan.PRIMARY, ReadPlan.choose(cameBack, List.of(moved)).source(), "the session moved back to this id later");
+        assertEquals(1, ReadPlan.choose(cameBack, List.of(TOMBSTONE)).source(), "but an ended session stays ended");
+        assertTrue(CopyVersion.movedAt(7).isNewerThan(CopyVersion.of(7, false)));
+        assertFalse(CopyVersion.movedAt(7).isNewerThan(CopyVersion.of(8, false)));
+        assertTrue(CopyVersion.of(0, true).isNewerThan(CopyVersion.movedAt(100)));
+        assertEquals(CopyVersion.movedAt(12), CopyVersion.ofFlags(CopyVersion.movedAt(12).flags()));
+    }
+
+    @Test
     void versionsOrderTombstonesFirstThenGenerations()
     {
         assertTrue(CopyVersion.of(0, true).isNewerThan(CopyVersion.of(1_000_000, false)));

@@ -42,7 +42,7 @@ class SessionWritesFailureTest
         MemcachedSessionStatistics stats = new MemcachedSessionStatistics();
         MemcachedAccess access = new MemcachedAccess(clients, health);
         SessionReplicas replicas = new SessionReplicas(access, placement, stats, new net.jettymemcached.sessions.replication.PendingTombstones(access, InstantSource.system()));
-        StoreParts parts = new StoreParts(new SessionIdFormat(nodes), new SessionEnvelope(new JavaAttributeCodec()), replicas, null,
+        StoreParts parts = new StoreParts(new SessionIdFormat(nodes), new SessionEnvelope(new JavaAttributeCodec()), replicas, null, null,
             stats, "", sticky, false, Duration.ofSeconds(1), Duration.ofSeconds(1), new net.jettymemcached.sessions.replication.Forwards(), InstantSource.system());
         SessionWrites writes = new SessionWrites(parts, new WritePolicy(!sticky), new ThrottledLog(LoggerFactory.getLogger(getClass()), 10, TimeUnit.SECONDS));
 
