@@ -94,42 +94,47 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
     @Override
     public String newSessionId(Request request, String requestedId, long created)
     {
-        if (request != null && requestedId != null)
-        {
-            String requested = super.getId(requestedId);
-            if (RequestScope.isCurrentRequestIgnored() && idFormat.parse(requested) != null)
-                return requested;
-            String clusterId = getId(requestedId);
-            if (isIdInUseHere(clusterId))
-            {
-                String fresh = newSessionId(created);
-                request.setAttribute(__NEW_SESSION_ID, fresh);
-                return fresh;
-            }
-        }
-        return super.newSessionId(request, requestedId, created);
-    }
-
-    /** @return true if the context in scope has a session under {@code clusterId} */
-    private boolean isIdInUseHere(String clusterId)
-    {
+        if (request == null || requestedId == null)
+            return super.newSessionId(request, requestedId, created);
+        String requested = super.getId(requestedId);
+        if (RequestScope.isCurrentRequestIgnored() && idFormat.parse(requested) != null)
+            return requested;
+        String clusterId = getId(requestedId);
+        // Asked once per context: asking Jetty's isIdInUse again would race with a write landing in between.
         Context current = ContextHandler.getCurrentContext();
+        boolean inUseHere = false;
+        boolean inUseElsewhere = false;
         for (SessionManager manager : getSessionManagers())
         {
-            if (manager.getContext() == current)
-            {
-                try
-                {
-                    return manager.isIdInUse(clusterId);
-                }
-                catch (Exception x)
-                {
-                    LOG.debug("cannot tell whether {} is in use: {}", clusterId, x.toString());
-                    return true; // unknown: never risk replacing it
-                }
-            }
+            boolean here = manager.getContext() == current;
+            if (here ? inUseHere : inUseElsewhere)
+                continue;
+            boolean inUse = isIdInUse(manager, clusterId);
+            inUseHere |= here && inUse;
+            inUseElsewhere |= !here && inUse;
         }
-        return false;
+        if (!inUseHere && inUseElsewhere)
+            return clusterId;
+        String fresh = (String)request.getAttribute(__NEW_SESSION_ID);
+        if (fresh == null)
+        {
+            fresh = newSessionId(created);
+            request.setAttribute(__NEW_SESSION_ID, fresh);
+        }
+        return fresh;
+    }
+
+    private static boolean isIdInUse(SessionManager manager, String clusterId)
+    {
+        try
+        {
+            return manager.isIdInUse(clusterId);
+        }
+        catch (Exception x)
+        {
+            LOG.debug("cannot tell whether {} is in use: {}", clusterId, x.toString());
+            return true; // unknown: never risk replacing it
+        }
     }
 
     private static void beforeLoad(SessionId home)

@@ -3,6 +3,7 @@ package net.jettymemcached.sessions.cache;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
+import net.jettymemcached.sessions.store.MemcachedSessionData;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionData;
@@ -14,6 +15,34 @@ class CachedSession extends ManagedSession
     CachedSession(SessionManager manager, SessionData data)
     {
         super(manager, data);
+    }
+
+    /** Jetty's lookup of a session by id ({@code AbstractSessionCache.get}). */
+    @FunctionalInterface
+    interface Lookup
+    {
+        ManagedSession get(String id) throws Exception;
+    }
+
+    /** @return the session for {@code data}; temporary (never stored nor cached) for an ignored request */
+    static CachedSession of(SessionManager manager, SessionData data, boolean ignoredRequest)
+    {
+        if (ignoredRequest && data instanceof MemcachedSessionData tracked)
+            tracked.markTemporary();
+        return new CachedSession(manager, data);
+    }
+
+    /** @return the session {@code id}, or, if there is none, the session under the id it moved to (its tombstone said) */
+    static ManagedSession followingMoves(String id, Lookup lookup, MemcachedSessionDataStore store) throws Exception
+    {
+        ManagedSession session = lookup.get(id);
+        if (session == null)
+        {
+            String movedTo = store.movedTo(id);
+            if (movedTo != null)
+                session = lookup.get(movedTo);
+        }
+        return session;
     }
 
     void stopTimer()

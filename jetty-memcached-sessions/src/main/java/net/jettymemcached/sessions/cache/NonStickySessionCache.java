@@ -3,7 +3,6 @@ package net.jettymemcached.sessions.cache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.PathPattern;
 import net.jettymemcached.sessions.lock.RequestLocking;
-import net.jettymemcached.sessions.store.MemcachedSessionData;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
@@ -50,16 +49,7 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        if (scope.currentRequestIsIgnored())
-            return null;
-        ManagedSession session = super.get(id);
-        if (session == null)
-        {
-            String movedTo = store().movedTo(id);
-            if (movedTo != null)
-                session = super.get(movedTo);
-        }
-        return session;
+        return scope.currentRequestIsIgnored() ? null : CachedSession.followingMoves(id, super::get, store());
     }
 
     private MemcachedSessionDataStore store()
@@ -71,9 +61,7 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     @Override
     public ManagedSession newSession(SessionData data)
     {
-        if (scope.currentRequestIsIgnored() && data instanceof MemcachedSessionData tracked)
-            tracked.markTemporary();
-        return new CachedSession(getSessionManager(), data);
+        return CachedSession.of(getSessionManager(), data, scope.currentRequestIsIgnored());
     }
 
     @Override

@@ -57,14 +57,7 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
         ManagedSession cached = doGet(id);
         if (cached != null && !store().isCurrent(id, cached.getSessionData()))
             evictStale(id);
-        ManagedSession session = super.get(id);
-        if (session == null)
-        {
-            String movedTo = store().movedTo(id);
-            if (movedTo != null)
-                session = super.get(movedTo);
-        }
-        return session;
+        return CachedSession.followingMoves(id, super::get, store());
     }
 
     @Override
@@ -93,9 +86,7 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     @Override
     public ManagedSession newSession(SessionData data)
     {
-        if (scope.currentRequestIsIgnored() && data instanceof MemcachedSessionData tracked)
-            tracked.markTemporary();
-        return new CachedSession(getSessionManager(), data);
+        return CachedSession.of(getSessionManager(), data, scope.currentRequestIsIgnored());
     }
 
     /** The session an ignored request creates is never cached (nor stored): the real one stays untouched. */

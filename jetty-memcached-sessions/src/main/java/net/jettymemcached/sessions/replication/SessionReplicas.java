@@ -306,27 +306,12 @@ public final class SessionReplicas
 
     /**
      * A new id that is taken may be an id this session had before and moved away from (its nodes died in turn): then
-     * it holds the tombstone of that move, older than this copy, which replaces it.
+     * it holds the tombstone of that move, older than this copy, which replaces it. Anything else there: in use.
      */
     private WriteOutcome replaceOlderMove(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
     {
-        CopyVersion version = CopyVersion.ofFlags(item.flags());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
-        {
-            Stamp stamp = access.stamp(node, key);
-            if (stamp == null)
-            {
-                if (access.add(node, key, ttl, item))
-                    return WriteOutcome.STORED;
-                continue;
-            }
-            CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
-            if (!stored.moved() || !version.isNewerThan(stored))
-                return WriteOutcome.IN_USE;
-            if (access.cas(node, key, stamp.cas(), ttl, item) == CasOutcome.STORED)
-                return WriteOutcome.STORED;
-        }
-        return WriteOutcome.IN_USE;
+        WriteOutcome outcome = writeOver(node, key, ttl, item, true);
+        return outcome == WriteOutcome.STORED ? outcome : WriteOutcome.IN_USE;
     }
 
     /** @return STORED if no backup holds a tombstone or a copy newer than {@code loadedFrom} */
@@ -350,9 +335,19 @@ public final class SessionReplicas
      */
     private WriteOutcome writeIfNewer(MemcachedNode node, String key, int ttl, Item item, boolean isNew) throws MemcachedAccessException
     {
-        CopyVersion version = CopyVersion.ofFlags(item.flags());
         if (isNew && access.add(node, key, ttl, item))
             return WriteOutcome.STORED; // the usual case for a new session: one operation
+        return writeOver(node, key, ttl, item, false);
+    }
+
+    /**
+     * Writes a copy over an older one or none (by {@code add} or CAS, retried when the key changed in between).
+     *
+     * @param onlyOverMoves true to replace nothing but the tombstone of an older move
+     */
+    private WriteOutcome writeOver(MemcachedNode node, String key, int ttl, Item item, boolean onlyOverMoves) throws MemcachedAccessException
+    {
+        CopyVersion version = CopyVersion.ofFlags(item.flags());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++)
         {
             Stamp stamp = access.stamp(node, key);
@@ -363,6 +358,8 @@ public final class SessionReplicas
                 continue;
             }
             CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
+            if (onlyOverMoves && !stored.moved())
+                return WriteOutcome.CONFLICT;
             if (stored.tombstone() && !version.tombstone())
                 return WriteOutcome.GONE;
             if (!version.isNewerThan(stored))

@@ -24,7 +24,8 @@ import net.jettymemcached.sessions.testing.MemcachedTextClient;
  * Load benchmark (spec §4 "Benchmarks"): request throughput, latency and memcached traffic per request of
  * <ol>
  * <li>Jetty's in-memory sessions ({@code DefaultSessionCache} + {@code NullSessionDataStore}),</li>
- * <li>this module sticky ({@code backupAsync=true}, the default), the same with Jetty's {@code savePeriod} at 60 s
+ * <li>this module sticky ({@code backupAsync=true}, the default), the same confirming the cached copy on every request
+ * ({@code stickyRevalidate=0}: the cost of the freshness check at its most), the same with Jetty's {@code savePeriod} at 60 s
  * (requests that change nothing then write nothing for a minute) and</li>
  * <li>sticky with {@code backupAsync=false},</li>
  * <li>this module non-sticky with {@code lockingMode=none} and with {@code lockingMode=all},</li>
@@ -194,6 +195,8 @@ public final class LoadBenchmark
             new Variant("inmem", "Jetty in-memory (DefaultSessionCache + NullSessionDataStore)", (nodes, dir) -> BenchServer.inMemory(), kb, w, warm, measure),
             new Variant("sticky", "memcached sticky, backupAsync=true (default)",
                 (nodes, dir) -> BenchServer.memcached(nodes, c -> c.setBackupAsync(true)), kb, w, warm, measure),
+            new Variant("sticky-revalidate0", "memcached sticky, backupAsync=true, stickyRevalidate=0 (every request confirms its copy)",
+                (nodes, dir) -> BenchServer.memcached(nodes, c -> { c.setBackupAsync(true); c.setStickyRevalidateMillis(0); }), kb, w, warm, measure),
             new Variant("sticky-save60", "memcached sticky, backupAsync=true, savePeriod=60 s",
                 (nodes, dir) -> BenchServer.memcached(nodes, c -> c.setBackupAsync(true), 60), kb, w, warm, measure),
             new Variant("sticky-sync", "memcached sticky, backupAsync=false",
