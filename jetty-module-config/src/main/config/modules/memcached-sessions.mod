@@ -77,6 +77,9 @@ etc/sessions/memcached/session-store.xml
 #jetty.session.memcached.lockExpiration.seconds=30
 ## On lock timeout: proceed (serve without the lock) or reject (503 with Retry-After).
 #jetty.session.memcached.lockTimeoutAction=proceed
+## lockingMode=auto: the most request paths remembered as read-only or modifying (least recently used out; a
+## forgotten path locks again until learned anew). Paths answered 404 or with an error are not learned.
+#jetty.session.memcached.lockAutoMaxPaths=10000
 
 ## Request paths (regex, whole path) that neither load, store nor create a session, e.g. static resources.
 #jetty.session.memcached.ignorePattern=.*\.(ico|png|gif|jpg|jpeg|svg|css|js|woff2?)$

@@ -76,7 +76,8 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.backupWriter = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout(),
             "memcached-sessions-backup-writer");
         SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
-        this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics);
+        this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics,
+            settings.lockAutoMaxPaths());
         SessionEnvelope envelope = settings.envelope();
         this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, backupWriter, statistics, settings.keyPrefix(), settings.sticky(),
             settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system());

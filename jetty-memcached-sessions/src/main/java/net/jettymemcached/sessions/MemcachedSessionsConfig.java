@@ -37,6 +37,7 @@ public class MemcachedSessionsConfig
     private long lockTimeoutMillis = Property.LOCK_TIMEOUT.defaultInt();
     private int lockExpirationSeconds = Property.LOCK_EXPIRATION.defaultInt();
     private String lockTimeoutAction = Property.LOCK_TIMEOUT_ACTION.defaultValue();
+    private long lockAutoMaxPaths = Property.LOCK_AUTO_MAX_PATHS.defaultInt();
     private String ignorePattern = Property.IGNORE_PATTERN.defaultValue();
     private String serializer = Property.SERIALIZER.defaultValue();
     private int compressionThresholdBytes = Property.COMPRESSION_THRESHOLD.defaultInt();
@@ -68,6 +69,9 @@ public class MemcachedSessionsConfig
     public void setSticky(boolean sticky) { this.sticky = sticky; }
     public void setSticky(String value) { setSticky(ConfigValues.bool(Property.STICKY.key(), value)); }
 
+    public long getLockAutoMaxPaths() { return lockAutoMaxPaths; }
+    public void setLockAutoMaxPaths(long paths) { this.lockAutoMaxPaths = paths; }
+    public void setLockAutoMaxPaths(String value) { setLockAutoMaxPaths(ConfigValues.number(Property.LOCK_AUTO_MAX_PATHS.key(), value)); }
     public long getAsyncQueueBytes() { return asyncQueueBytes; }
     public void setAsyncQueueBytes(long bytes) { this.asyncQueueBytes = bytes; }
     public void setAsyncQueueBytes(String value) { setAsyncQueueBytes(ConfigValues.number(Property.ASYNC_QUEUE_BYTES.key(), value)); }

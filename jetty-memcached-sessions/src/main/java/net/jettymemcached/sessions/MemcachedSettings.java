@@ -38,7 +38,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
                                 PathPattern ignorePattern, ObjectInputFilter deserializationFilter, AttributeCodecs codecs,
                                 int compressionThresholdBytes, int maxSessionSizeBytes, Signer signer,
                                 int gracePeriodSec, int savePeriodSec, long asyncQueueBytes, Duration asyncStopTimeout,
-                                Duration stickyRevalidate)
+                                Duration stickyRevalidate, int lockAutoMaxPaths)
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedSettings.class);
 
@@ -79,6 +79,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             throw invalid(Property.ASYNC_STOP_TIMEOUT, c.getAsyncStopTimeoutMillis(), "must not be negative");
         if (c.getStickyRevalidateMillis() < -1)
             throw invalid(Property.STICKY_REVALIDATE, c.getStickyRevalidateMillis(), "must be -1 (never), 0 (every request) or a number of milliseconds");
+        if (c.getLockAutoMaxPaths() <= 0 || c.getLockAutoMaxPaths() > 10_000_000)
+            throw invalid(Property.LOCK_AUTO_MAX_PATHS, c.getLockAutoMaxPaths(), "must be from 1 to 10000000");
         LockingMode lockingMode = LockingMode.parse(c.getLockingMode());
         PathPattern ignore = PathPattern.compile(Property.IGNORE_PATTERN.key(), c.getIgnorePattern());
         if (c.getLockTimeoutMillis() < 0)
@@ -125,7 +127,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             c.isSticky() ? LockingMode.NONE : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
             Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
             c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec(),
-            c.getAsyncQueueBytes(), Duration.ofMillis(c.getAsyncStopTimeoutMillis()), Duration.ofMillis(c.getStickyRevalidateMillis()));
+            c.getAsyncQueueBytes(), Duration.ofMillis(c.getAsyncStopTimeoutMillis()), Duration.ofMillis(c.getStickyRevalidateMillis()),
+            (int)c.getLockAutoMaxPaths());
     }
 
     private static Protocol protocol(String value)

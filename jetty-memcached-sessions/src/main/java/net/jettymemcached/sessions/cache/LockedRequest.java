@@ -38,6 +38,8 @@ final class LockedRequest
     private final SessionManager manager;
     private final Map<String, SessionLocks.Held> held = new LinkedHashMap<>();
     private boolean finished;
+    /** The response's status once sent (0 before): {@code auto} learns only from successful responses. */
+    private volatile int status;
 
     private LockedRequest(Request request, String path, RequestLocking locking, SessionManager manager)
     {
@@ -63,6 +65,16 @@ final class LockedRequest
         request.setAttribute(attribute, created);
         // Added before the SessionHandler's stream wrapper, so it runs within that wrapper's completion, after the store.
         Request.addCompletionListener(request, failure -> created.finish(manager.getManagedSession(request)));
+        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream)
+        {
+            @Override
+            public void send(MetaData.Request metaRequest, MetaData.Response response, boolean last, ByteBuffer content, Callback callback)
+            {
+                if (response != null)
+                    created.status = response.getStatus();
+                super.send(metaRequest, response, last, content, callback);
+            }
+        });
     }
 
     /** @return the request's locks stored under {@code attribute}, or null if it may take none */
@@ -96,7 +108,7 @@ final class LockedRequest
                 return;
             }
         }
-        locking.finished(path, null, List.of(lock));
+        locking.finished(path, null, 0, List.of(lock));
     }
 
     /** Jetty answers the rejection with its error page; this adds the {@code Retry-After} the client needs. */
@@ -132,6 +144,6 @@ final class LockedRequest
         }
         SessionData data = session == null ? null : session.getSessionData();
         Boolean modified = data instanceof MemcachedSessionData tracked ? tracked.storeOutcome() : null;
-        locking.finished(path, modified, locks);
+        locking.finished(path, modified, status, locks);
     }
 }

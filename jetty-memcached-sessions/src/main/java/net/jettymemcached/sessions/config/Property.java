@@ -25,6 +25,7 @@ public enum Property
     LOCK_TIMEOUT("lockTimeout.millis", "2000"),
     LOCK_EXPIRATION("lockExpiration.seconds", "30"),
     LOCK_TIMEOUT_ACTION("lockTimeoutAction", "proceed"),
+    LOCK_AUTO_MAX_PATHS("lockAutoMaxPaths", "10000"),
     IGNORE_PATTERN("ignorePattern", ".*\\.(ico|png|gif|jpg|jpeg|svg|css|js|woff2?)$"),
     SERIALIZER("serializer", "protostuff"),
     COMPRESSION_THRESHOLD("compressionThreshold.bytes", "16384"),

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class ReadOnlyPaths
 {
-    static final int MAX_PATHS = 10_000;
+    private final int maxPaths;
 
     private enum State
     {
@@ -23,9 +23,15 @@ public final class ReadOnlyPaths
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, State> eldest)
         {
-            return size() > MAX_PATHS;
+            return size() > maxPaths;
         }
     };
+
+    /** @param maxPaths the most paths remembered ({@code lockAutoMaxPaths}) */
+    public ReadOnlyPaths(int maxPaths)
+    {
+        this.maxPaths = maxPaths;
+    }
 
     public synchronized boolean isReadOnly(String path)
     {

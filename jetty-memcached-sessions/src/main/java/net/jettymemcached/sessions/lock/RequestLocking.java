@@ -21,10 +21,13 @@ public class RequestLocking
     private final LockTimeoutAction timeoutAction;
     private final long retryAfterSeconds;
     private final MemcachedSessionStatistics stats;
-    private final ReadOnlyPaths readOnly = new ReadOnlyPaths();
+    private final ReadOnlyPaths readOnly;
 
-    public RequestLocking(SessionLocks locks, LockingMode mode, LockTimeoutAction timeoutAction, Duration lockTimeout, MemcachedSessionStatistics stats)
+    /** @param maxLearnedPaths the most paths {@code auto} remembers */
+    public RequestLocking(SessionLocks locks, LockingMode mode, LockTimeoutAction timeoutAction, Duration lockTimeout, MemcachedSessionStatistics stats,
+                          int maxLearnedPaths)
     {
+        this.readOnly = new ReadOnlyPaths(maxLearnedPaths);
         this.locks = locks;
         this.mode = mode;
         this.timeoutAction = timeoutAction;
@@ -66,12 +69,13 @@ public class RequestLocking
      * Ends a request: {@code auto} learns from how its session was stored, then its locks are released.
      *
      * @param modified whether the request's store changed the attributes, or null if its session was not stored
+     * @param status   the response's status, 0 if none was sent: a 404 or an error teaches nothing about the path
      */
-    public void finished(String path, Boolean modified, Collection<SessionLocks.Held> held)
+    public void finished(String path, Boolean modified, int status, Collection<SessionLocks.Held> held)
     {
         try
         {
-            if (mode.kind() == LockingMode.Kind.AUTO && modified != null)
+            if (mode.kind() == LockingMode.Kind.AUTO && modified != null && status > 0 && status < 400)
                 readOnly.observed(path, modified);
         }
         finally

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which requests lock, how {@code auto} learns and unlearns, and the errors for bad values. */
 class LockingModeTest
 {
-    private final ReadOnlyPaths learned = new ReadOnlyPaths();
+    private final ReadOnlyPaths learned = new ReadOnlyPaths(10_000);
 
     @Test
     void noneAndAll()
