@@ -73,16 +73,18 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         SessionId id = idFormat.parse(clusterId);
         if (id == null)
             return clusterId; // the store refuses it without asking memcached; the request gets a new session
+        // Where the session lives now: under the id it moved to, if its tombstone said so, and then on a live node.
         String movedTo = cluster.forwards().movedTo(clusterId);
-        SessionId target = movedTo == null ? id : idFormat.parse(movedTo);
-        SessionId home = cluster.placement().liveHome(target == null ? id : target, cluster::answers);
+        SessionId moved = movedTo == null ? null : idFormat.parse(movedTo);
+        SessionId current = moved == null ? id : moved;
+        SessionId home = cluster.placement().liveHome(current, cluster::answers);
         beforeLoad(home);
-        if (!home.equals(id))
-            return relocate(extendedId, id, home);
+        if (!home.equals(current))
+            return relocate(current == id ? extendedId : getExtendedId(current.clusterId(), null), current, home);
         String worker = SessionIdFormat.workerOf(extendedId);
         if (worker != null && !worker.equals(getWorkerName()))
-            evictStaleCopies(clusterId);
-        return clusterId;
+            evictStaleCopies(current.clusterId());
+        return current.clusterId();
     }
 
     /**

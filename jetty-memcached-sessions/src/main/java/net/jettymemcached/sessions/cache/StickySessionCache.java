@@ -117,10 +117,8 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     @Override
     protected void renewSessionId(ManagedSession session, String newId, String newExtendedId) throws Exception
     {
-        if (session instanceof CachedSession cached)
-            cached.rename(newId, newExtendedId, this::doPutIfAbsent, this::doDelete, store());
-        else
-            super.renewSessionId(session, newId, newExtendedId);
+        if (session != null) // every session of this cache is one (newSession)
+            ((CachedSession)session).rename(newId, newExtendedId, this::doPutIfAbsent, this::doDelete, store());
     }
 
     /**

@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionReplicas
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionReplicas.class);
-    /** Conditional writes retried when the copy changed between reading its stamp and writing. */
-    private static final int ATTEMPTS = 3;
 
     private final MemcachedAccess access;
     private final Placement placement;
@@ -45,6 +43,7 @@ public final class SessionReplicas
     private final ThrottledLog degradedLog = new ThrottledLog(LOG, 10, TimeUnit.SECONDS);
 
     private final PendingTombstones pendingTombstones;
+    private final CopyWrites copyWrites;
 
     public SessionReplicas(MemcachedAccess access, Placement placement, MemcachedSessionStatistics stats, PendingTombstones pendingTombstones)
     {
@@ -52,6 +51,7 @@ public final class SessionReplicas
         this.placement = placement;
         this.stats = stats;
         this.pendingTombstones = pendingTombstones;
+        this.copyWrites = new CopyWrites(access);
     }
 
     /**
@@ -179,8 +179,8 @@ public final class SessionReplicas
         try
         {
             WriteOutcome outcome = isNew
-                ? (access.add(primary, primaryKey, ttl, item) ? WriteOutcome.STORED : replaceOlderMove(primary, primaryKey, ttl, item))
-                : replacePrimary(id, primary, primaryKey, backupKey, ttl, item, loadedFrom, knownCas);
+                ? copyWrites.create(primary, primaryKey, ttl, item)
+                : copyWrites.replace(primary, primaryKey, ttl, item, loadedFrom, knownCas, () -> checkBackups(id, backupKey, loadedFrom));
             if (outcome != WriteOutcome.STORED)
                 return refused(id, outcome);
             copies++;
@@ -211,7 +211,7 @@ public final class SessionReplicas
         {
             try
             {
-                WriteOutcome outcome = writeIfNewer(backup.get(), backupKey, ttl, item, isNew);
+                WriteOutcome outcome = copyWrites.writeIfNewer(backup.get(), backupKey, ttl, item, isNew);
                 if (outcome == WriteOutcome.STORED)
                     copies++;
                 else if (copies == 0)
@@ -244,7 +244,7 @@ public final class SessionReplicas
     {
         try
         {
-            if (writeIfNewer(node, backupKey, ttl, item, isNew) == WriteOutcome.STORED)
+            if (copyWrites.writeIfNewer(node, backupKey, ttl, item, isNew) == WriteOutcome.STORED)
                 stats.backupWritten(item.value().length);
         }
         catch (MemcachedAccessException x)
@@ -266,54 +266,6 @@ public final class SessionReplicas
         return outcome;
     }
 
-    /**
-     * Replaces the primary copy only if it is still the one this session was loaded from (by CAS). A primary that
-     * is missing (its node restarted, or it expired) is created again, unless a backup shows that the session ended
-     * or was written since.
-     */
-    private WriteOutcome replacePrimary(SessionId id, MemcachedNode node, String key, String backupKey, int ttl, Item item,
-                                        CopyVersion loadedFrom, long knownCas) throws MemcachedAccessException
-    {
-        long cas = knownCas;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
-        {
-            if (cas < 0)
-            {
-                Stamp stamp = access.stamp(node, key);
-                if (stamp == null)
-                {
-                    WriteOutcome backups = checkBackups(id, backupKey, loadedFrom);
-                    if (backups != WriteOutcome.STORED)
-                        return backups;
-                    if (access.add(node, key, ttl, item))
-                        return WriteOutcome.STORED;
-                    continue;
-                }
-                CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
-                if (stored.isMarker())
-                    return WriteOutcome.GONE;
-                if (loadedFrom != null && !stored.equals(loadedFrom))
-                    return WriteOutcome.CONFLICT;
-                cas = stamp.cas();
-            }
-            CasOutcome outcome = access.cas(node, key, cas, ttl, item);
-            if (outcome == CasOutcome.STORED)
-                return WriteOutcome.STORED;
-            cas = -1;
-        }
-        return WriteOutcome.CONFLICT;
-    }
-
-    /**
-     * A new id that is taken may be an id this session had before and moved away from (its nodes died in turn): then
-     * it holds the tombstone of that move, older than this copy, which replaces it. Anything else there: in use.
-     */
-    private WriteOutcome replaceOlderMove(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
-    {
-        WriteOutcome outcome = writeOver(node, key, ttl, item, true);
-        return outcome == WriteOutcome.STORED ? outcome : WriteOutcome.IN_USE;
-    }
-
     /** @return STORED if no backup holds a tombstone or a copy newer than {@code loadedFrom} */
     private WriteOutcome checkBackups(SessionId id, String backupKey, CopyVersion loadedFrom)
     {
@@ -326,48 +278,6 @@ public final class SessionReplicas
                 return WriteOutcome.CONFLICT;
         }
         return WriteOutcome.STORED;
-    }
-
-    /**
-     * Writes a copy over an older one (or none), never over a newer copy or a tombstone.
-     *
-     * @return STORED, or why not
-     */
-    private WriteOutcome writeIfNewer(MemcachedNode node, String key, int ttl, Item item, boolean isNew) throws MemcachedAccessException
-    {
-        if (isNew && access.add(node, key, ttl, item))
-            return WriteOutcome.STORED; // the usual case for a new session: one operation
-        return writeOver(node, key, ttl, item, false);
-    }
-
-    /**
-     * Writes a copy over an older one or none (by {@code add} or CAS, retried when the key changed in between).
-     *
-     * @param onlyOverMoves true to replace nothing but the tombstone of an older move
-     */
-    private WriteOutcome writeOver(MemcachedNode node, String key, int ttl, Item item, boolean onlyOverMoves) throws MemcachedAccessException
-    {
-        CopyVersion version = CopyVersion.ofFlags(item.flags());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
-        {
-            Stamp stamp = access.stamp(node, key);
-            if (stamp == null)
-            {
-                if (access.add(node, key, ttl, item))
-                    return WriteOutcome.STORED;
-                continue;
-            }
-            CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
-            if (onlyOverMoves && !stored.moved())
-                return WriteOutcome.CONFLICT;
-            if (stored.tombstone() && !version.tombstone())
-                return WriteOutcome.GONE;
-            if (!version.isNewerThan(stored))
-                return stored.equals(version) ? WriteOutcome.STORED : WriteOutcome.CONFLICT;
-            if (access.cas(node, key, stamp.cas(), ttl, item) == CasOutcome.STORED)
-                return WriteOutcome.STORED;
-        }
-        return WriteOutcome.CONFLICT;
     }
 
     /**
