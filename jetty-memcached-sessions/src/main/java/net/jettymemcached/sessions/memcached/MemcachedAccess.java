@@ -116,6 +116,19 @@ public final class MemcachedAccess
         }
     }
 
+    /** Deletes the item only if unchanged since {@code cas} was read ({@link NodeClient#deleteIfUnchanged}). */
+    public CasOutcome deleteIfUnchanged(MemcachedNode node, String key, long cas) throws MemcachedAccessException
+    {
+        try
+        {
+            return live(node).deleteIfUnchanged(key, cas);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
     public boolean append(MemcachedNode node, String key, byte[] value) throws NodeUnavailableException
     {
         try

@@ -156,6 +156,26 @@ public class NodeClient implements AutoCloseable
         return Boolean.TRUE.equals(await(client.append(key, new Item(value, 0), ItemTranscoder.INSTANCE), "append"));
     }
 
+    /**
+     * Deletes the item only if it is unchanged since {@code cas} was read. The text protocol has no conditional
+     * delete: a {@code cas} with a negative expiry stores an item that is expired at once. The binary protocol reads a
+     * negative expiry as a time in 2106, so there it is a delete with the CAS set.
+     */
+    public CasOutcome deleteIfUnchanged(String key, long cas) throws MemcachedAccessException
+    {
+        if (protocol == Protocol.TEXT)
+            return cas(key, cas, -1, new Item(new byte[0], 0));
+        OperationFuture<Boolean> future = client.delete(key, cas);
+        if (Boolean.TRUE.equals(await(future, "delete")))
+            return CasOutcome.STORED;
+        OperationStatus status = future.getStatus();
+        if (status != null && status.getStatusCode() == StatusCode.ERR_NOT_FOUND)
+            return CasOutcome.MISSING;
+        if (status != null && status.getStatusCode() == StatusCode.ERR_EXISTS)
+            return CasOutcome.CHANGED;
+        throw new WriteRefusedException("memcached node " + node + " refused delete of " + key + ": " + (status == null ? "no status" : status.getMessage()));
+    }
+
     /** @return true if a value was deleted, false if there was none */
     public boolean delete(String key) throws NodeUnavailableException
     {

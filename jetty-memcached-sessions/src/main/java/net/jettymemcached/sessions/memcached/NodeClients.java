@@ -15,16 +15,30 @@ import org.eclipse.jetty.util.component.Dumpable;
  */
 public final class NodeClients extends AbstractLifeCycle implements Dumpable
 {
+    /** Opens the client of one node: {@code NodeClient::new}, or a client that injects faults in tests. */
+    @FunctionalInterface
+    public interface Connector
+    {
+        NodeClient connect(MemcachedNode node, long timeoutMs, Protocol protocol, String username, String password) throws java.io.IOException;
+    }
+
     private final NodeList nodes;
     private final Duration timeout;
     private final Protocol protocol;
     private final String username;
     private final String password;
+    private final Connector connector;
     private volatile Map<String, NodeClient> clients = Map.of();
 
     /** @param username SASL PLAIN user (binary protocol only), or empty */
     public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, String username, String password)
     {
+        this(nodes, timeout, protocol, username, password, NodeClient::new);
+    }
+
+    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, String username, String password, Connector connector)
+    {
+        this.connector = connector;
         this.nodes = nodes;
         this.timeout = timeout;
         this.protocol = protocol;
@@ -39,7 +53,7 @@ public final class NodeClients extends AbstractLifeCycle implements Dumpable
         try
         {
             for (MemcachedNode node : nodes.nodes())
-                connected.put(node.id(), new NodeClient(node, timeout.toMillis(), protocol, username, password));
+                connected.put(node.id(), connector.connect(node, timeout.toMillis(), protocol, username, password));
         }
         catch (Exception x)
         {

@@ -28,6 +28,10 @@ public class MemcachedSessionStatistics
     private final LongAdder lockTimeouts = new LongAdder();
     private final LongAdder lockRejections = new LongAdder();
     private final LongAdder lockTimeoutsProceeded = new LongAdder();
+    private final LongAdder lockRenewals = new LongAdder();
+    private final LongAdder locksLost = new LongAdder();
+    private final LongAdder fencedWrites = new LongAdder();
+    private final LongAdder orphanedLocksReleased = new LongAdder();
     private final LongAdder accessAppends = new LongAdder();
     private final LongAdder unchangedWritesSkipped = new LongAdder();
     private final LongAdder oversizedSessions = new LongAdder();
@@ -59,6 +63,10 @@ public class MemcachedSessionStatistics
     public void lockTimedOut() { lockTimeouts.increment(); }
     public void lockRejected() { lockRejections.increment(); }
     public void lockProceededUnlocked() { lockTimeoutsProceeded.increment(); }
+    public void lockRenewed() { lockRenewals.increment(); }
+    public void lockLost() { locksLost.increment(); }
+    public void fencedWrite() { fencedWrites.increment(); }
+    public void orphanedLockReleased() { orphanedLocksReleased.increment(); }
     public void appended(int bytes) { accessAppends.increment(); bytesWritten.add(bytes); }
     public void skippedWrite() { unchangedWritesSkipped.increment(); }
     public void writeConflicted() { writeConflicts.increment(); }
@@ -116,6 +124,18 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Requests served without their lock after a lock timeout (lockTimeoutAction=proceed)")
     public long getLockTimeoutsProceeded() { return lockTimeoutsProceeded.sum(); }
 
+    @ManagedAttribute("Locks renewed because their request ran for a third of lockExpiration or longer")
+    public long getLockRenewals() { return lockRenewals.sum(); }
+
+    @ManagedAttribute("Locks found expired, taken by another request or unconfirmable while their request ran (logged)")
+    public long getLocksLost() { return locksLost.sum(); }
+
+    @ManagedAttribute("Session writes refused because the request's lock was lost: its changes are not stored (logged)")
+    public long getFencedWrites() { return fencedWrites.sum(); }
+
+    @ManagedAttribute("Locks left behind by a lock operation that timed out or a release that failed, released when their node answered again")
+    public long getOrphanedLocksReleased() { return orphanedLocksReleased.sum(); }
+
     @ManagedAttribute("Requests that left the attributes unchanged and only appended a small access record")
     public long getAccessAppends() { return accessAppends.sum(); }
 
@@ -160,7 +180,7 @@ public class MemcachedSessionStatistics
     {
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
-            lockRejections, lockTimeoutsProceeded, accessAppends, unchangedWritesSkipped, oversizedSessions,
+            lockRejections, lockTimeoutsProceeded, lockRenewals, locksLost, fencedWrites, orphanedLocksReleased, accessAppends, unchangedWritesSkipped, oversizedSessions,
             serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones})
         {
             adder.reset();
