@@ -1,0 +1,126 @@
+package net.jettymemcached.sessions.http;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import net.jettymemcached.sessions.testing.MemcachedNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Non-sticky locking ({@code lockingMode=all}) follows the session id Jetty resolves, also when the id comes only in
+ * the URL ({@code ;jsessionid=}) and the request carries no cookie at all: parallel increments sent that way to two
+ * Jettys are never lost. (A locker that looked only at the session cookie took no lock for these requests.)
+ */
+class UrlIdLockingHttpTest
+{
+    private static final int THREADS = 4;
+    private static final int PER_THREAD = 25;
+    private static final Pattern SET_COOKIE = Pattern.compile("JSESSIONID=([^;]*)");
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private MemcachedNodes nodes;
+    private JettyNode w1;
+    private JettyNode w2;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        nodes = MemcachedNodes.start(3);
+        w1 = JettyNode.start("w1", nodes.nodesProperty(), c ->
+        {
+            c.setSticky(false);
+            c.setLockingMode("all");
+            c.setLockTimeoutMillis(10_000);
+            c.setLockTimeoutAction("reject"); // a lock not obtained shows as a 503, never as a silently lost update
+        });
+        w2 = JettyNode.start("w2", nodes.nodesProperty(), c ->
+        {
+            c.setSticky(false);
+            c.setLockingMode("all");
+            c.setLockTimeoutMillis(10_000);
+            c.setLockTimeoutAction("reject");
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        pool.shutdownNow();
+        if (w2 != null)
+            w2.close();
+        if (w1 != null)
+            w1.close();
+        nodes.close();
+    }
+
+    /** GET with the session id only in the path parameter and no Cookie header. */
+    private SessionClient.Reply getWithUrlId(JettyNode jetty, String path, String extendedId) throws Exception
+    {
+        HttpRequest request = HttpRequest.newBuilder(jetty.uri(path + ";jsessionid=" + extendedId)).timeout(Duration.ofSeconds(20)).GET().build();
+        assertTrue(request.headers().firstValue("Cookie").isEmpty());
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        String setCookie = response.headers().allValues("Set-Cookie").stream().map(SET_COOKIE::matcher).filter(Matcher::find)
+            .map(m -> m.group(1)).reduce((a, b) -> b).orElse(null);
+        return new SessionClient.Reply(response.statusCode(), response.body(), Optional.ofNullable(setCookie), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void parallelIncrementsWithTheIdOnlyInTheUrlAreNeverLost() throws Exception
+    {
+        SessionClient.Reply created = new SessionClient().get(w1, "/app/set?name=k&value=v");
+        assertEquals(200, created.status());
+        String extendedId = created.setCookie().orElseThrow(() -> new AssertionError("no session cookie for the new session"));
+        String id = created.value("id");
+        assertTrue(extendedId.startsWith(id + "."), extendedId + " is the extended id of " + id);
+
+        // The URL id is what Jetty uses: the same session, its attribute, no new session.
+        SessionClient.Reply first = getWithUrlId(w2, "/app/get", extendedId);
+        assertEquals(200, first.status(), first.body());
+        assertEquals(id, first.value("id"), "w2 resolved the ;jsessionid= of the URL");
+        assertEquals("v", first.value("k"));
+
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++)
+        {
+            int offset = t;
+            futures.add(pool.submit(() ->
+            {
+                for (int i = 0; i < PER_THREAD; i++)
+                {
+                    SessionClient.Reply reply = getWithUrlId((i + offset) % 2 == 0 ? w1 : w2, "/app/incr", extendedId);
+                    assertEquals(200, reply.status(), reply.body());
+                    assertEquals(id, reply.value("id"), "the request used the session of its URL, not a new one");
+                    assertEquals("v", reply.value("k"));
+                    reply.setCookie().ifPresent(c -> assertTrue(c.startsWith(id + "."), "a cookie for another session: " + c));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures)
+            future.get();
+
+        SessionClient.Reply last = getWithUrlId(w1, "/app/get", extendedId);
+        assertEquals(id, last.value("id"));
+        System.out.println("URL ids, lockingMode=all: " + THREADS + " threads x " + PER_THREAD + " increments alternating two Jettys -> "
+            + last.value("counter") + " of " + THREADS * PER_THREAD);
+        assertEquals(String.valueOf(THREADS * PER_THREAD), last.value("counter"), "increments lost");
+        assertEquals(0, w1.cluster().statistics().getLockTimeouts() + w2.cluster().statistics().getLockTimeouts(), "lock timeouts");
+    }
+}
