@@ -4,6 +4,7 @@ import java.time.InstantSource;
 
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionIdFormat;
+import net.jettymemcached.sessions.lock.LockRenewal;
 import net.jettymemcached.sessions.lock.RequestLocking;
 import net.jettymemcached.sessions.lock.SessionLocks;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
@@ -51,6 +52,7 @@ public class MemcachedCluster extends ContainerLifeCycle
     private final AsyncSessionWriter writer;
     private final AsyncSessionWriter backupWriter;
     private final RequestLocking locking;
+    private final LockRenewal lockRenewal;
     private final StoreParts storeParts;
     private final MemcachedAccess access;
     private final Forwards forwards = new Forwards();
@@ -76,7 +78,9 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.backupWriter = new AsyncSessionWriter(statistics, settings.asyncQueueCapacity(), settings.asyncQueueBytes(), settings.asyncStopTimeout(),
             "memcached-sessions-backup-writer");
         SessionLocks locks = new SessionLocks(access, placement, settings.lockExpiration(), settings.lockTimeout(), statistics);
-        this.locking = new RequestLocking(locks, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics,
+        health.addUpListener(locks::nodeUp);
+        this.lockRenewal = new LockRenewal(locks);
+        this.locking = new RequestLocking(locks, lockRenewal, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics,
             settings.lockAutoMaxPaths());
         SessionEnvelope envelope = settings.envelope();
         this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, backupWriter, statistics, settings.keyPrefix(), settings.sticky(),
@@ -89,6 +93,7 @@ public class MemcachedCluster extends ContainerLifeCycle
         installBean(pendingTombstones);
         installBean(writer, true);
         installBean(backupWriter, true);
+        installBean(lockRenewal, true);
         installBean(locking);
         installBean(statistics);
     }
@@ -100,6 +105,8 @@ public class MemcachedCluster extends ContainerLifeCycle
         {
             health.setScheduler(server.getScheduler());
             health.setExecutor(server.getThreadPool());
+            lockRenewal.setScheduler(server.getScheduler());
+            lockRenewal.setExecutor(server.getThreadPool());
         }
         super.doStart();
         LOG.info("memcached sessions: nodes {}, live {}, {}", settings.nodes(), health.getLiveNodes(), settings.sticky() ? "sticky" : "non-sticky");

@@ -78,7 +78,14 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         SessionId moved = movedTo == null ? null : idFormat.parse(movedTo);
         SessionId current = moved == null ? id : moved;
         SessionId home = cluster.placement().liveHome(current, cluster::answers);
-        beforeLoad(home);
+        // A lock node that does not answer is marked down: the session's live home is then elsewhere, lock it there.
+        for (int tries = cluster.placement().nodes().nodes().size(); !beforeLoad(home) && tries > 0; tries--)
+        {
+            SessionId next = cluster.placement().liveHome(current, cluster::answers);
+            if (next.equals(home))
+                break;
+            home = next;
+        }
         if (!home.equals(current))
             return relocate(current == id ? extendedId : getExtendedId(current.clusterId(), null), current, home);
         String worker = SessionIdFormat.workerOf(extendedId);
@@ -139,11 +146,12 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         }
     }
 
-    private static void beforeLoad(SessionId home)
+    /** @return false if the lock of {@code home} could not be asked: its node is marked down now */
+    private static boolean beforeLoad(SessionId home)
     {
         try
         {
-            RequestScope.beforeLoad(home);
+            return RequestScope.beforeLoad(home);
         }
         catch (InterruptedException x)
         {

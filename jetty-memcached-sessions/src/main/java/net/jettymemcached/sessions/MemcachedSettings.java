@@ -85,8 +85,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
         PathPattern ignore = PathPattern.compile(Property.IGNORE_PATTERN.key(), c.getIgnorePattern());
         if (c.getLockTimeoutMillis() < 0)
             throw invalid(Property.LOCK_TIMEOUT, c.getLockTimeoutMillis(), "must not be negative");
-        if (c.getLockExpirationSeconds() <= 0)
-            throw invalid(Property.LOCK_EXPIRATION, c.getLockExpirationSeconds(), "must be a positive number of seconds");
+        if (c.getLockExpirationSeconds() < 2)
+            throw invalid(Property.LOCK_EXPIRATION, c.getLockExpirationSeconds(), "must be at least 2 seconds (memcached may expire a 1-second item after a few milliseconds)");
         LockTimeoutAction timeoutAction = LockTimeoutAction.parse(c.getLockTimeoutAction());
 
         ObjectInputFilter filter;

@@ -9,8 +9,9 @@ import java.util.Map;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.RequestLocking;
 import net.jettymemcached.sessions.lock.SessionBusyException;
-import net.jettymemcached.sessions.lock.SessionLocks;
+import net.jettymemcached.sessions.lock.HeldLock;
 import net.jettymemcached.sessions.store.MemcachedSessionData;
+import net.jettymemcached.sessions.store.WriteFence;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -36,7 +37,7 @@ final class LockedRequest
     private final String path;
     private final RequestLocking locking;
     private final SessionManager manager;
-    private final Map<String, SessionLocks.Held> held = new LinkedHashMap<>();
+    private final Map<String, HeldLock> held = new LinkedHashMap<>();
     private boolean finished;
     /** The response's status once sent (0 before): {@code auto} learns only from successful responses. */
     private volatile int status;
@@ -83,14 +84,19 @@ final class LockedRequest
         return (LockedRequest)request.getAttribute(attribute);
     }
 
-    void lock(SessionId id, String key, String holder) throws InterruptedException
+    /**
+     * Locks session {@code id} for this request, once.
+     *
+     * @return false if the lock's node did not answer (it is marked down now): the session may live elsewhere now
+     */
+    boolean lock(SessionId id, String key, String holder) throws InterruptedException
     {
         synchronized (this)
         {
             if (finished || held.containsKey(id.clusterId()))
-                return;
+                return true;
         }
-        SessionLocks.Held lock;
+        HeldLock lock;
         try
         {
             lock = locking.lock(path, id, key, holder);
@@ -100,15 +106,27 @@ final class LockedRequest
             addRetryAfter(request, x.getRetryAfterSeconds());
             throw x;
         }
+        if (lock == HeldLock.UNREACHABLE)
+            return false;
         synchronized (this)
         {
             if (!finished)
             {
                 held.put(id.clusterId(), lock);
-                return;
+                return true;
             }
         }
         locking.finished(path, null, 0, List.of(lock));
+        return true;
+    }
+
+    /** @return what a session of {@code clusterId} loaded by this request asks before it is written, or null if unlocked */
+    synchronized WriteFence fenceFor(String clusterId)
+    {
+        HeldLock lock = held.get(clusterId);
+        if (lock == null || !lock.exists())
+            return null;
+        return () -> locking.stillHeld(lock);
     }
 
     /** Jetty answers the rejection with its error page; this adds the {@code Retry-After} the client needs. */
@@ -133,7 +151,7 @@ final class LockedRequest
     /** Learns from how {@code session} was stored (null: there was none) and releases every lock of the request. */
     private void finish(ManagedSession session)
     {
-        List<SessionLocks.Held> locks;
+        List<HeldLock> locks;
         synchronized (this)
         {
             if (finished)

@@ -3,6 +3,7 @@ package net.jettymemcached.sessions.cache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.lock.PathPattern;
 import net.jettymemcached.sessions.lock.RequestLocking;
+import net.jettymemcached.sessions.store.MemcachedSessionData;
 import net.jettymemcached.sessions.store.MemcachedSessionDataStore;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
@@ -45,11 +46,21 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
         scope.attach(getSessionManager().getContext());
     }
 
-    /** Requests matching {@code ignorePattern} see no session; a session that moved is found under its new id. */
+    /**
+     * Requests matching {@code ignorePattern} see no session; a session that moved is found under its new id; a
+     * session loaded under the request's lock is written only while the lock holds.
+     */
     @Override
     public ManagedSession get(String id) throws Exception
     {
-        return scope.currentRequestIsIgnored() ? null : CachedSession.followingMoves(id, super::get, store());
+        if (scope.currentRequestIsIgnored())
+            return null;
+        ManagedSession session = CachedSession.followingMoves(id, super::get, store());
+        Request request = scope.currentRequest();
+        LockedRequest locked = request == null ? null : LockedRequest.find(request, lockAttribute);
+        if (session != null && locked != null && session.getSessionData() instanceof MemcachedSessionData data)
+            data.fenceWith(locked.fenceFor(session.getId()));
+        return session;
     }
 
     private MemcachedSessionDataStore store()
@@ -84,15 +95,15 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     }
 
     @Override
-    public void beforeLoad(Request request, SessionId home) throws InterruptedException
+    public boolean beforeLoad(Request request, SessionId home) throws InterruptedException
     {
         LockedRequest locked = LockedRequest.find(request, lockAttribute);
         if (locked == null)
-            return;
+            return true;
         MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();
         String lockKey = store.getKeys().lock(home.clusterId());
         String holder = getSessionManager().getSessionIdManager().getWorkerName();
-        locked.lock(home, lockKey, holder);
+        return locked.lock(home, lockKey, holder);
     }
 
     @Override

@@ -52,9 +52,11 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
         /**
          * Called with the session's live home before it is loaded.
          *
+         * @return false if the home's node did not answer (it is marked down now): the caller asks again with the
+         * session's live home as it is now
          * @throws SessionBusyException when the request must be answered 503 without running the application
          */
-        void beforeLoad(Request request, SessionId home) throws InterruptedException;
+        boolean beforeLoad(Request request, SessionId home) throws InterruptedException;
     }
 
     private final Hooks hooks;
@@ -134,13 +136,20 @@ public final class RequestScope implements ContextHandler.ContextScopeListener
      * Runs the hooks of the context in scope on this thread (if it is one of ours and handles a request) before the
      * session {@code home} is loaded.
      *
+     * @return false if the home's node did not answer (it is marked down now): ask again with the new live home
      * @throws SessionBusyException when the request must be answered 503
      */
-    public static void beforeLoad(SessionId home) throws InterruptedException
+    public static boolean beforeLoad(SessionId home) throws InterruptedException
     {
         Frame frame = current();
-        if (frame != null)
-            frame.scope.hooks.beforeLoad(frame.request, home);
+        return frame == null || frame.scope.hooks.beforeLoad(frame.request, home);
+    }
+
+    /** @return the request this scope's context handles on this thread, or null */
+    Request currentRequest()
+    {
+        Frame frame = current();
+        return frame == null || frame.scope != this ? null : frame.request;
     }
 
     /** The innermost frame, if it belongs to the context in scope right now (another context may run inside ours). */

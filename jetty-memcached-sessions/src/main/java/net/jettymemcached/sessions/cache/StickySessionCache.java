@@ -79,8 +79,9 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
     }
 
     @Override
-    public void beforeLoad(Request request, SessionId home)
+    public boolean beforeLoad(Request request, SessionId home)
     {
+        return true;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 public class RequestLocking
 {
     private final SessionLocks locks;
+    private final LockRenewal renewal;
     private final LockingMode mode;
     private final LockTimeoutAction timeoutAction;
     private final long retryAfterSeconds;
@@ -24,11 +25,12 @@ public class RequestLocking
     private final ReadOnlyPaths readOnly;
 
     /** @param maxLearnedPaths the most paths {@code auto} remembers */
-    public RequestLocking(SessionLocks locks, LockingMode mode, LockTimeoutAction timeoutAction, Duration lockTimeout, MemcachedSessionStatistics stats,
+    public RequestLocking(SessionLocks locks, LockRenewal renewal, LockingMode mode, LockTimeoutAction timeoutAction, Duration lockTimeout, MemcachedSessionStatistics stats,
                           int maxLearnedPaths)
     {
         this.readOnly = new ReadOnlyPaths(maxLearnedPaths);
         this.locks = locks;
+        this.renewal = renewal;
         this.mode = mode;
         this.timeoutAction = timeoutAction;
         this.retryAfterSeconds = Math.max(1, (lockTimeout.toMillis() + 999) / 1000);
@@ -45,24 +47,37 @@ public class RequestLocking
      * Takes the lock of session {@code id} for a request on {@code path} if the locking mode says it must.
      *
      * @param holder names the holder in the lock's token (the worker)
-     * @return the held lock, or {@link SessionLocks.Held#NONE} when none is needed, the lock's node cannot be asked,
-     * or the lock timed out and the request proceeds unlocked ({@code lockTimeoutAction=proceed}, counted)
+     * @return the held lock, renewed until the request is {@link #finished}; {@link HeldLock#NONE} when none is
+     * needed or the lock timed out and the request proceeds unlocked ({@code lockTimeoutAction=proceed}, counted);
+     * {@link HeldLock#UNREACHABLE} when the lock's node did not answer (it is marked down now)
      * @throws SessionBusyException when the lock timed out and {@code lockTimeoutAction=reject} (counted)
      */
-    public SessionLocks.Held lock(String path, SessionId id, String key, String holder) throws InterruptedException
+    public HeldLock lock(String path, SessionId id, String key, String holder) throws InterruptedException
     {
         if (!mode.locks(path, readOnly))
-            return SessionLocks.Held.NONE;
-        SessionLocks.Held held = locks.acquire(id, key, holder);
+            return HeldLock.NONE;
+        HeldLock held = locks.acquire(id, key, holder);
         if (held != null)
+        {
+            renewal.startRenewing(held);
             return held;
+        }
         if (timeoutAction == LockTimeoutAction.REJECT)
         {
             stats.lockRejected();
             throw new SessionBusyException(retryAfterSeconds);
         }
         stats.lockProceededUnlocked();
-        return SessionLocks.Held.NONE;
+        return HeldLock.NONE;
+    }
+
+    /**
+     * Asked just before a session loaded under {@code held} is written: false if the lock was lost (the write must
+     * then be refused, so that it cannot overwrite the write of the request holding the lock now).
+     */
+    public boolean stillHeld(HeldLock held)
+    {
+        return locks.confirm(held);
     }
 
     /**
@@ -71,7 +86,7 @@ public class RequestLocking
      * @param modified whether the request's store changed the attributes, or null if its session was not stored
      * @param status   the response's status, 0 if none was sent: a 404 or an error teaches nothing about the path
      */
-    public void finished(String path, Boolean modified, int status, Collection<SessionLocks.Held> held)
+    public void finished(String path, Boolean modified, int status, Collection<HeldLock> held)
     {
         try
         {
@@ -80,7 +95,11 @@ public class RequestLocking
         }
         finally
         {
-            held.forEach(locks::release);
+            for (HeldLock lock : held)
+            {
+                renewal.stopRenewing(lock);
+                locks.release(lock);
+            }
         }
     }
 

@@ -28,6 +28,8 @@ public class MemcachedSessionData extends SessionData
     private volatile boolean stale;
     /** True for the session an ignored request creates: never stored. */
     private volatile boolean temporary;
+    /** The lock of the request that loaded this copy, if it holds one. */
+    private volatile WriteFence fence;
 
     public MemcachedSessionData(String id, String cpath, String vhost, long created, long accessed, long lastAccessed, long maxInactiveMs)
     {
@@ -115,6 +117,19 @@ public class MemcachedSessionData extends SessionData
     public boolean isStale()
     {
         return stale;
+    }
+
+    /** This copy was loaded by a request holding the session's lock: each full write first asks {@code fence}. */
+    public void fenceWith(WriteFence fence)
+    {
+        this.fence = fence;
+    }
+
+    /** @return true unless the lock this copy was loaded under was lost */
+    boolean writePermitted()
+    {
+        WriteFence current = fence;
+        return current == null || current.permitsWrite();
     }
 
     /** Marks the session an ignored request created: nothing of it is ever written. */

@@ -91,6 +91,14 @@ final class SessionWrites
     {
         try
         {
+            if (tracked != null && !tracked.writePermitted())
+            {
+                // The request's lock was lost: another request may hold it and write; this copy must not replace that.
+                parts.statistics().fencedWrite();
+                tracked.markStale();
+                refusedLog.warn("session {} not written: the request's lock was lost while it ran (its changes are lost; see lockExpiration)", id);
+                return;
+            }
             CopyVersion loadedFrom = tracked == null ? null : tracked.storedVersion();
             long cas = tracked == null ? -1 : tracked.takeStoredCas();
             // New until a write of it succeeded (Jetty's lastSaved stays 0 until then, and is 0 again for a new id).

@@ -1,0 +1,104 @@
+package net.jettymemcached.sessions.lock;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import net.jettymemcached.sessions.memcached.MemcachedAccessException;
+import net.jettymemcached.sessions.node.MemcachedNode;
+import org.eclipse.jetty.util.NanoTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Locks that may be left in memcached by an operation whose outcome is unknown: an {@code add} that timed out (a
+ * paused node stores it when it resumes) or a release that did not reach the node. Each is read back and released,
+ * if it is still its holder's, when its node answers again, so that the session is not blocked for the rest of
+ * {@code lockExpiration}. Bounded: beyond {@link #CAPACITY} the oldest are forgotten (they expire by themselves), and
+ * each is forgotten once it has expired anyway.
+ */
+final class OrphanedLocks
+{
+    private static final Logger LOG = LoggerFactory.getLogger(OrphanedLocks.class);
+    static final int CAPACITY = 10_000;
+
+    /** Releases one orphan if it is still its holder's. */
+    @FunctionalInterface
+    interface Release
+    {
+        boolean release(HeldLock orphan) throws MemcachedAccessException;
+    }
+
+    private record Orphan(HeldLock lock, long expiresAtNanos)
+    {
+    }
+
+    private final Release release;
+    /** Guarded by this; keyed by node and lock key, oldest first. */
+    private final LinkedHashMap<String, Orphan> orphans = new LinkedHashMap<>();
+
+    OrphanedLocks(Release release)
+    {
+        this.release = release;
+    }
+
+    /** @param lifetimeNanos how long the lock can live after its expiry was set */
+    synchronized void add(HeldLock lock, long lifetimeNanos)
+    {
+        orphans.put(lock.node.id() + " " + lock.key, new Orphan(lock, lock.expirySetAtNanos() + lifetimeNanos + 1_000_000_000L));
+        while (orphans.size() > CAPACITY)
+        {
+            Iterator<Map.Entry<String, Orphan>> oldest = orphans.entrySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    synchronized int size()
+    {
+        return orphans.size();
+    }
+
+    /** Releases the orphans on {@code node}; stops at the first failure (the node is down again). */
+    void nodeUp(MemcachedNode node)
+    {
+        int released = 0;
+        for (Orphan orphan : waitingFor(node))
+        {
+            if (NanoTime.isBefore(NanoTime.now(), orphan.expiresAtNanos()))
+            {
+                try
+                {
+                    if (release.release(orphan.lock()))
+                        released++;
+                }
+                catch (MemcachedAccessException x)
+                {
+                    LOG.debug("lock {} still not released on {}: {}", orphan.lock().key, node, x.getMessage());
+                    return;
+                }
+            }
+            remove(orphan);
+        }
+        if (released > 0)
+            LOG.info("memcached node {} answers again: released {} lock(s) left there while it did not", node, released);
+    }
+
+    private synchronized List<Orphan> waitingFor(MemcachedNode node)
+    {
+        List<Orphan> waiting = new ArrayList<>();
+        for (Orphan orphan : orphans.values())
+        {
+            if (orphan.lock().node.id().equals(node.id()))
+                waiting.add(orphan);
+        }
+        return waiting;
+    }
+
+    private synchronized void remove(Orphan orphan)
+    {
+        orphans.remove(orphan.lock().node.id() + " " + orphan.lock().key, orphan);
+    }
+}
