@@ -77,15 +77,7 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         String movedTo = cluster.forwards().movedTo(clusterId);
         SessionId moved = movedTo == null ? null : idFormat.parse(movedTo);
         SessionId current = moved == null ? id : moved;
-        SessionId home = cluster.placement().liveHome(current, cluster::answers);
-        // A lock node that does not answer is marked down: the session's live home is then elsewhere, lock it there.
-        for (int tries = cluster.placement().nodes().nodes().size(); !beforeLoad(home) && tries > 0; tries--)
-        {
-            SessionId next = cluster.placement().liveHome(current, cluster::answers);
-            if (next.equals(home))
-                break;
-            home = next;
-        }
+        SessionId home = lockWhereItLives(current);
         if (!home.equals(current))
             return relocate(current == id ? extendedId : getExtendedId(current.clusterId(), null), current, home);
         String worker = SessionIdFormat.workerOf(extendedId);
@@ -144,6 +136,27 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
             LOG.debug("cannot tell whether {} is in use: {}", clusterId, x.toString());
             return true; // unknown: never risk replacing it
         }
+    }
+
+    /**
+     * Runs the cache's hooks (locking) for the session's live home. A lock node that does not answer is marked
+     * down, so the live home is elsewhere then: it is locked there (each failure marks one more node down).
+     *
+     * @return the live home the hooks ran for
+     */
+    private SessionId lockWhereItLives(SessionId current)
+    {
+        SessionId home = cluster.placement().liveHome(current, cluster::answers);
+        for (int node = 0; node < cluster.placement().nodes().nodes().size(); node++)
+        {
+            if (beforeLoad(home))
+                return home;
+            SessionId next = cluster.placement().liveHome(current, cluster::answers);
+            if (next.equals(home))
+                return home; // nowhere else to go: the request proceeds unlocked
+            home = next;
+        }
+        return home;
     }
 
     /** @return false if the lock of {@code home} could not be asked: its node is marked down now */

@@ -87,6 +87,8 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             throw invalid(Property.LOCK_TIMEOUT, c.getLockTimeoutMillis(), "must not be negative");
         if (c.getLockExpirationSeconds() < 2)
             throw invalid(Property.LOCK_EXPIRATION, c.getLockExpirationSeconds(), "must be at least 2 seconds (memcached may expire a 1-second item after a few milliseconds)");
+        if (c.getLockExpirationSeconds() > 2_592_000)
+            throw invalid(Property.LOCK_EXPIRATION, c.getLockExpirationSeconds(), "must be at most 2592000 seconds (30 days; memcached reads more as a date)");
         LockTimeoutAction timeoutAction = LockTimeoutAction.parse(c.getLockTimeoutAction());
 
         ObjectInputFilter filter;

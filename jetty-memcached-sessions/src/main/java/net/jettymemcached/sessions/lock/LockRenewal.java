@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
@@ -32,7 +31,6 @@ public final class LockRenewal extends ContainerLifeCycle
     private static final Logger LOG = LoggerFactory.getLogger(LockRenewal.class);
 
     private final SessionLocks locks;
-    private final long renewAfterNanos;
     private final long periodMs;
     private final Set<HeldLock> held = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean roundRunning = new AtomicBoolean();
@@ -45,7 +43,6 @@ public final class LockRenewal extends ContainerLifeCycle
     {
         this.locks = locks;
         Duration renewAfter = locks.renewAfter();
-        this.renewAfterNanos = renewAfter.toNanos();
         this.periodMs = Math.max(100, Math.min(5000, renewAfter.toMillis() / 2));
     }
 
@@ -128,8 +125,7 @@ public final class LockRenewal extends ContainerLifeCycle
         }
         catch (RejectedExecutionException x)
         {
-            roundRunning.set(false);
-            LOG.debug("lock renewal round not run: the executor is stopping");
+            round(); // a saturated or stopping pool must not let locks expire under their requests
         }
         finally
         {
@@ -143,8 +139,15 @@ public final class LockRenewal extends ContainerLifeCycle
         {
             for (HeldLock lock : held)
             {
-                if (NanoTime.since(lock.expirySetAtNanos()) >= renewAfterNanos && !locks.renew(lock) && lock.isLost())
-                    held.remove(lock);
+                try
+                {
+                    if (locks.isDueForRenewal(lock, 1) && !locks.renew(lock) && lock.isLost())
+                        held.remove(lock);
+                }
+                catch (RuntimeException x)
+                {
+                    LOG.warn("lock {} not renewed: {}", lock, x.toString());
+                }
             }
         }
         finally

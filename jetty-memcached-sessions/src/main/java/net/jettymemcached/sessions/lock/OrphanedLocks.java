@@ -8,7 +8,6 @@ import java.util.Map;
 
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.node.MemcachedNode;
-import org.eclipse.jetty.util.NanoTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Locks that may be left in memcached by an operation whose outcome is unknown: an {@code add} that timed out (a
  * paused node stores it when it resumes) or a release that did not reach the node. Each is read back and released,
  * if it is still its holder's, when its node answers again, so that the session is not blocked for the rest of
- * {@code lockExpiration}. Bounded: beyond {@link #CAPACITY} the oldest are forgotten (they expire by themselves), and
- * each is forgotten once it has expired anyway.
+ * {@code lockExpiration}. Keyed by token (waiters' timed-out {@code add}s on one key are orphans of their own).
+ * Bounded: beyond {@link #CAPACITY} the oldest are forgotten (they expire by themselves).
  */
 final class OrphanedLocks
 {
@@ -31,8 +30,12 @@ final class OrphanedLocks
         boolean release(HeldLock orphan) throws MemcachedAccessException;
     }
 
-    private record Orphan(HeldLock lock, long expiresAtNanos)
+    private record Orphan(HeldLock lock)
     {
+        String id()
+        {
+            return lock.node.id() + " " + lock.key + " " + java.util.HexFormat.of().formatHex(lock.token);
+        }
     }
 
     private final Release release;
@@ -44,10 +47,15 @@ final class OrphanedLocks
         this.release = release;
     }
 
-    /** @param lifetimeNanos how long the lock can live after its expiry was set */
-    synchronized void add(HeldLock lock, long lifetimeNanos)
+    /**
+     * Kept until the node answers again, however long that takes: a paused node stores a buffered {@code add} only
+     * when it resumes, so its expiry starts then. Its CAS, if known, may not survive a restart of the node: forgotten.
+     */
+    synchronized void add(HeldLock lock)
     {
-        orphans.put(lock.node.id() + " " + lock.key, new Orphan(lock, lock.expirySetAtNanos() + lifetimeNanos + 1_000_000_000L));
+        lock.cas(-1);
+        Orphan orphan = new Orphan(lock);
+        orphans.put(orphan.id(), orphan);
         while (orphans.size() > CAPACITY)
         {
             Iterator<Map.Entry<String, Orphan>> oldest = orphans.entrySet().iterator();
@@ -67,18 +75,15 @@ final class OrphanedLocks
         int released = 0;
         for (Orphan orphan : waitingFor(node))
         {
-            if (NanoTime.isBefore(NanoTime.now(), orphan.expiresAtNanos()))
+            try
             {
-                try
-                {
-                    if (release.release(orphan.lock()))
-                        released++;
-                }
-                catch (MemcachedAccessException x)
-                {
-                    LOG.debug("lock {} still not released on {}: {}", orphan.lock().key, node, x.getMessage());
-                    return;
-                }
+                if (release.release(orphan.lock()))
+                    released++;
+            }
+            catch (MemcachedAccessException x)
+            {
+                LOG.debug("lock {} still not released on {}: {}", orphan.lock().key, node, x.getMessage());
+                return;
             }
             remove(orphan);
         }
@@ -99,6 +104,6 @@ final class OrphanedLocks
 
     private synchronized void remove(Orphan orphan)
     {
-        orphans.remove(orphan.lock().node.id() + " " + orphan.lock().key, orphan);
+        orphans.remove(orphan.id(), orphan);
     }
 }

@@ -95,10 +95,18 @@ public class RequestLocking
         }
         finally
         {
+            held.forEach(renewal::stopRenewing);
             for (HeldLock lock : held)
             {
-                renewal.stopRenewing(lock);
-                locks.release(lock);
+                try
+                {
+                    locks.release(lock);
+                }
+                catch (RuntimeException x)
+                {
+                    // The lock expires by itself; the request's other locks are still released.
+                    org.slf4j.LoggerFactory.getLogger(RequestLocking.class).warn("lock {} not released: {}", lock, x.toString());
+                }
             }
         }
     }

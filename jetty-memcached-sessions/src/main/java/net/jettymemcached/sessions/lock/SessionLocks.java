@@ -13,6 +13,7 @@ import net.jettymemcached.sessions.memcached.Fetched;
 import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
+import net.jettymemcached.sessions.memcached.NodeUnavailableException;
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.replication.Placement;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
@@ -55,14 +56,14 @@ public final class SessionLocks
     {
         this.access = access;
         this.placement = placement;
-        this.expirationSeconds = (int)Math.max(2, expiration.toSeconds());
+        this.expirationSeconds = (int)expiration.toSeconds();
         this.lifetimeNanos = TimeUnit.SECONDS.toNanos(expirationSeconds - 1);
         this.timeoutMs = timeout.toMillis();
         this.stats = stats;
         this.orphans = new OrphanedLocks(this::releaseOrphan);
     }
 
-    /** @return how long after its expiry was set a lock should be renewed: a third of its sure lifetime */
+    /** @return how long after its expiry was set a lock is renewed: a third of its sure lifetime */
     Duration renewAfter()
     {
         return Duration.ofNanos(lifetimeNanos / 3);
@@ -96,10 +97,17 @@ public final class SessionLocks
                     return new HeldLock(node, key, token, sent);
                 }
             }
+            catch (NodeUnavailableException x)
+            {
+                orphans.add(new HeldLock(node, key, token, sent));
+                return HeldLock.UNREACHABLE;
+            }
             catch (MemcachedAccessException x)
             {
-                orphans.add(new HeldLock(node, key, token, sent), lifetimeNanos);
-                return HeldLock.UNREACHABLE;
+                // Refused (out of memory): nothing was stored, and nothing can be locked there now.
+                stats.lockProceededUnlocked();
+                lostLog.warn("lock {} not taken, the request proceeds unlocked: {}", key, x.getMessage());
+                return HeldLock.NONE;
             }
             long remainingMs = NanoTime.millisUntil(deadline);
             if (remainingMs <= 0)
@@ -122,6 +130,15 @@ public final class SessionLocks
      * not answer
      */
     public boolean renew(HeldLock held)
+    {
+        // One operation on a lock at a time: a renewal that overlapped the release could take the lock again.
+        synchronized (held)
+        {
+            return renewHeld(held);
+        }
+    }
+
+    private boolean renewHeld(HeldLock held)
     {
         if (!held.exists() || held.isLost() || held.isReleased())
             return false;
@@ -165,27 +182,42 @@ public final class SessionLocks
     {
         if (!held.exists())
             return true;
-        if (held.isLost())
-            return false;
-        if (NanoTime.since(held.expirySetAtNanos()) < lifetimeNanos - lifetimeNanos / 3)
+        synchronized (held)
         {
-            try
+            if (held.isLost())
+                return false;
+            if (!isDueForRenewal(held, 2))
             {
-                Fetched current = access.gets(held.node, held.key);
-                if (isMine(held, current))
+                try
                 {
-                    held.cas(current.cas());
+                    Fetched current = access.gets(held.node, held.key);
+                    if (isMine(held, current))
+                    {
+                        held.cas(current.cas());
+                        return true;
+                    }
+                    if (current != null)
+                        return lost(held, "another request took it after it expired");
+                }
+                catch (MemcachedAccessException x)
+                {
                     return true;
                 }
-                if (current != null)
-                    return lost(held, "another request took it after it expired");
             }
-            catch (MemcachedAccessException x)
-            {
-                return true;
-            }
+            if (renewHeld(held) || held.isLost())
+                return !held.isLost();
+            // Not confirmed: past its sure lifetime another Jetty, seeing the node answer first, may have taken it.
+            return NanoTime.since(held.expirySetAtNanos()) < lifetimeNanos || lost(held, "it could not be renewed before its expiry");
         }
-        return renew(held) || !held.isLost();
+    }
+
+    /**
+     * The one rule for when a lock is renewed: {@code thirds} thirds of its sure lifetime after its expiry was set
+     * (1 for the renewal rounds, 2 for the last chance before a write).
+     */
+    boolean isDueForRenewal(HeldLock held, int thirds)
+    {
+        return NanoTime.since(held.expirySetAtNanos()) >= lifetimeNanos / 3 * thirds;
     }
 
     /** Releases a lock if this holder still holds it (it may have expired and been taken by another). */
@@ -193,14 +225,21 @@ public final class SessionLocks
     {
         if (held == null || !held.exists() || held.isReleased())
             return;
-        held.markReleased();
-        try
+        synchronized (held)
         {
-            deleteIfMine(held);
-        }
-        catch (MemcachedAccessException x)
-        {
-            orphans.add(held, lifetimeNanos);
+            held.markReleased();
+            try
+            {
+                deleteIfMine(held);
+            }
+            catch (NodeUnavailableException x)
+            {
+                orphans.add(held);
+            }
+            catch (MemcachedAccessException x)
+            {
+                lostLog.warn("lock {} not released, it expires by itself: {}", held.key, x.getMessage());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.memcached.CasOutcome;
+import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.memcached.NodeClient;
@@ -16,6 +17,7 @@ import net.jettymemcached.sessions.node.NodeHealth;
 import net.jettymemcached.sessions.node.NodeList;
 import net.jettymemcached.sessions.replication.Placement;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
+import net.jettymemcached.sessions.testing.Await;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +40,7 @@ class SessionLocksTest
     private static final SessionId ID = new SessionId("abcdefghijklmnopqrstuvwxyz012345", "n1");
 
     private final AtomicReference<Runnable> beforeDelete = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeRenewingCas = new AtomicReference<>();
     private MemcachedNodes nodes;
     private NodeClients clients;
     private NodeHealth health;
@@ -61,6 +64,15 @@ class SessionLocksTest
             {
                 injected();
                 return super.deleteIfUnchanged(key, cas);
+            }
+
+            @Override
+            public CasOutcome cas(String key, long cas, int ttl, Item item) throws MemcachedAccessException
+            {
+                Runnable action = ttl > 0 ? beforeRenewingCas.getAndSet(null) : null;
+                if (action != null)
+                    action.run();
+                return super.cas(key, cas, ttl, item);
             }
         });
         clients.start();
@@ -122,5 +134,25 @@ class SessionLocksTest
         var again = locks.acquire(ID, KEY, "w2");
         assertNotNull(text.get(KEY), "the lock can be taken again at once");
         locks.release(again);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aReleaseDuringARenewalLeavesNoLockBehind(Protocol protocol) throws Exception
+    {
+        SessionLocks locks = start(protocol);
+        var held = locks.acquire(ID, KEY, "w1");
+        Thread[] releaser = new Thread[1];
+        // The request ends while a renewal round has read the lock and is about to extend it.
+        beforeRenewingCas.set(() ->
+        {
+            releaser[0] = new Thread(() -> locks.release(held), "releaser");
+            releaser[0].start();
+            Await.until(() -> releaser[0].getState() == Thread.State.BLOCKED || !releaser[0].isAlive(), Duration.ofSeconds(2));
+        });
+        locks.renew(held);
+        releaser[0].join(5000);
+        assertFalse(releaser[0].isAlive());
+        assertNull(text.get(KEY), "the renewal took the released lock again: it would block the session for lockExpiration");
     }
 }
