@@ -59,7 +59,8 @@ etc/sessions/memcached/session-store.xml
 #jetty.session.memcached.asyncQueueCapacity=10000
 ## Most bytes of asynchronous writes waiting to be sent; when reached, the request thread writes itself.
 #jetty.session.memcached.asyncQueueBytes=67108864
-## At stop, longest wait (ms) for queued asynchronous writes; what is still unwritten then is logged and counted.
+## At stop, longest wait (ms) for queued asynchronous writes (what is still unwritten then is logged and counted),
+## and, non-sticky, for the requests in flight that may hold session locks (so that none is left behind).
 #jetty.session.memcached.asyncStopTimeout.millis=5000
 
 ## Sticky mode: a Jetty serves its in-memory copy of a session without asking memcached for at most this long (ms);

@@ -2,6 +2,7 @@ package net.jettymemcached.sessions;
 
 import java.time.InstantSource;
 
+import net.jettymemcached.sessions.cache.RequestsInFlight;
 import net.jettymemcached.sessions.format.SessionEnvelope;
 import net.jettymemcached.sessions.id.SessionIdFormat;
 import net.jettymemcached.sessions.lock.LockRenewal;
@@ -28,10 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server-wide memcached side shared by the id manager and every context's store: the clients of the nodes,
- * their liveness, the placement of copies, the replicas, the asynchronous writer, the locks and the counters. Each
- * part is a bean of this container, so {@code Server.dump()} and JMX show them; started in that order (clients
- * before the liveness probe that uses them), stopped in reverse (pending writes are flushed before the clients
- * close).
+ * their liveness, the placement of copies, the replicas, the asynchronous writer, the locks, the counters and the
+ * requests in flight that may hold locks. Each part is a bean of this container, so {@code Server.dump()} and JMX
+ * show them; started in that order (clients before the liveness probe that uses them), stopped in reverse (requests
+ * in flight release their locks, then pending writes are flushed, before the clients close).
  * <p>
  * It is a bean of the {@link Server} (see {@link MemcachedSessions#install}) and lives as long as the server: the
  * server starts it before, and stops it after, the contexts whose stores use it.
@@ -53,6 +54,7 @@ public class MemcachedCluster extends ContainerLifeCycle
     private final AsyncSessionWriter backupWriter;
     private final RequestLocking locking;
     private final LockRenewal lockRenewal;
+    private final RequestsInFlight requestsInFlight;
     private final StoreParts storeParts;
     private final MemcachedAccess access;
     private final Forwards forwards = new Forwards();
@@ -82,6 +84,7 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.lockRenewal = new LockRenewal(locks);
         this.locking = new RequestLocking(locks, lockRenewal, settings.lockingMode(), settings.lockTimeoutAction(), settings.lockTimeout(), statistics,
             settings.lockAutoMaxPaths());
+        this.requestsInFlight = new RequestsInFlight(settings.asyncStopTimeout());
         SessionEnvelope envelope = settings.envelope();
         this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, backupWriter, statistics, settings.keyPrefix(), settings.sticky(),
             settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system());
@@ -96,6 +99,8 @@ public class MemcachedCluster extends ContainerLifeCycle
         installBean(lockRenewal, true);
         installBean(locking);
         installBean(statistics);
+        // Installed after the clients and the writers, so stopped before them: requests in flight release their locks first.
+        installBean(requestsInFlight, true);
     }
 
     @Override
@@ -153,6 +158,12 @@ public class MemcachedCluster extends ContainerLifeCycle
     public RequestLocking locking()
     {
         return locking;
+    }
+
+    /** The requests that may hold session locks: a stop waits for them before the clients close. */
+    public RequestsInFlight requestsInFlight()
+    {
+        return requestsInFlight;
     }
 
     /** What every context's store shares. */

@@ -1,6 +1,7 @@
 package net.jettymemcached.sessions;
 
 import net.jettymemcached.sessions.cache.RequestScope;
+import net.jettymemcached.sessions.cache.RequestsInFlight;
 import net.jettymemcached.sessions.cache.StickySessionCache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.id.SessionIdFormat;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Exceptions thrown here reach Jetty (unlike those of the cache), which is how a request that may not proceed is
  * answered 503 before the application runs.
+ * <p>
+ * The server stops the id manager before its contexts (it is added after the handler), and Jetty's own drops its
+ * random generator then: its stop first waits for the requests that may hold session locks (bounded, see
+ * {@link RequestsInFlight}), and from then on a new id is refused with 503 instead of failing with a
+ * {@code NullPointerException}.
  */
 @ManagedObject("Session id manager that encodes the memcached node in the id")
 public class MemcachedSessionIdManager extends DefaultSessionIdManager
@@ -40,12 +46,17 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
     private final MemcachedCluster cluster;
     private final SessionIdFormat idFormat;
     private final Relocations relocations = new Relocations();
+    private final RequestsInFlight requestsInFlight;
+    /** Guards {@link #idsStopped} against id generation: Jetty nulls its random generator at stop. */
+    private final Object idLock = new Object();
+    private boolean idsStopped;
 
     public MemcachedSessionIdManager(Server server, MemcachedCluster cluster)
     {
         super(server);
         this.cluster = cluster;
         this.idFormat = cluster.idFormat();
+        this.requestsInFlight = cluster.requestsInFlight();
     }
 
     /** @return the memcached side this id manager places sessions on */
@@ -54,15 +65,21 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         return cluster;
     }
 
+    /** @throws net.jettymemcached.sessions.cache.ServerStoppingException once stopped (503) */
     @Override
     public String newSessionId(long seedTerm)
     {
         String random;
-        do
+        synchronized (idLock)
         {
-            random = SessionIdFormat.randomPart(super.newSessionId(seedTerm));
+            if (idsStopped)
+                throw requestsInFlight.refuse(null);
+            do
+            {
+                random = SessionIdFormat.randomPart(super.newSessionId(seedTerm));
+            }
+            while (random.length() < SessionIdFormat.MIN_RANDOM);
         }
-        while (random.length() < SessionIdFormat.MIN_RANDOM);
         return new SessionId(random, cluster.placement().forNewSession().id()).clusterId();
     }
 
@@ -95,6 +112,8 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
     @Override
     public String newSessionId(Request request, String requestedId, long created)
     {
+        if (request != null && (RequestsInFlight.isRefused(request) || idsStopped()))
+            throw requestsInFlight.refuse(request); // it arrived while stopping, or runs on after the stop: 503
         if (request == null || requestedId == null)
             return super.newSessionId(request, requestedId, created);
         String requested = super.getId(requestedId);
@@ -123,6 +142,39 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
             request.setAttribute(__NEW_SESSION_ID, fresh);
         }
         return fresh;
+    }
+
+    private boolean idsStopped()
+    {
+        synchronized (idLock)
+        {
+            return idsStopped;
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        synchronized (idLock)
+        {
+            idsStopped = false;
+        }
+        super.doStart();
+    }
+
+    /**
+     * Waits first (bounded) for the requests in flight that may hold locks: their contexts, stopped after this, then
+     * still store their sessions, and this still makes their ids.
+     */
+    @Override
+    protected void doStop() throws Exception
+    {
+        requestsInFlight.awaitNone();
+        synchronized (idLock)
+        {
+            idsStopped = true;
+        }
+        super.doStop();
     }
 
     private static boolean isIdInUse(SessionManager manager, String clusterId)

@@ -54,7 +54,7 @@ public final class MemcachedSessions
         server.getBeans(SessionCacheFactory.class).forEach(server::removeBean);
         AbstractSessionCacheFactory cacheFactory = settings.sticky()
             ? new StickySessionCacheFactory(settings.ignorePattern())
-            : new NonStickySessionCacheFactory(settings.ignorePattern(), cluster.locking());
+            : new NonStickySessionCacheFactory(settings.ignorePattern(), cluster.locking(), cluster.requestsInFlight());
         server.addBean(cacheFactory);
         return idManager;
     }

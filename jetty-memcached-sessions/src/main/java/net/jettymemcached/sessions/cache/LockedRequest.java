@@ -12,9 +12,6 @@ import net.jettymemcached.sessions.lock.SessionBusyException;
 import net.jettymemcached.sessions.lock.HeldLock;
 import net.jettymemcached.sessions.store.MemcachedSessionData;
 import net.jettymemcached.sessions.store.WriteFence;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
@@ -103,7 +100,7 @@ final class LockedRequest
         }
         catch (SessionBusyException x)
         {
-            addRetryAfter(request, x.getRetryAfterSeconds());
+            RetryAfter.addToServiceUnavailable(request, x.getRetryAfterSeconds());
             throw x;
         }
         if (lock == HeldLock.UNREACHABLE)
@@ -127,25 +124,6 @@ final class LockedRequest
         if (lock == null || !lock.exists())
             return null;
         return () -> locking.stillHeld(lock);
-    }
-
-    /** Jetty answers the rejection with its error page; this adds the {@code Retry-After} the client needs. */
-    private static void addRetryAfter(Request request, long seconds)
-    {
-        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream)
-        {
-            @Override
-            public void send(MetaData.Request metaRequest, MetaData.Response response, boolean last, ByteBuffer content, Callback callback)
-            {
-                if (response != null && response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE_503)
-                {
-                    HttpFields fields = HttpFields.build(response.getHttpFields()).put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
-                    response = new MetaData.Response(response.getStatus(), response.getReason(), response.getHttpVersion(), fields,
-                        response.getContentLength(), response.getTrailersSupplier());
-                }
-                super.send(metaRequest, response, last, content, callback);
-            }
-        });
     }
 
     /** Learns from how {@code session} was stored (null: there was none) and releases every lock of the request. */

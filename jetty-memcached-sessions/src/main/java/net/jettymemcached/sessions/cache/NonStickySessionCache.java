@@ -28,13 +28,15 @@ import org.eclipse.jetty.session.SessionManager;
 public class NonStickySessionCache extends NullSessionCache implements RequestScope.Hooks
 {
     private final RequestLocking locking;
+    private final RequestsInFlight inFlight;
     private final RequestScope scope;
     private final String lockAttribute;
 
-    public NonStickySessionCache(SessionManager manager, PathPattern ignore, RequestLocking locking)
+    public NonStickySessionCache(SessionManager manager, PathPattern ignore, RequestLocking locking, RequestsInFlight inFlight)
     {
         super(manager);
         this.locking = locking;
+        this.inFlight = inFlight;
         this.scope = new RequestScope(this, ignore);
         this.lockAttribute = LockedRequest.attributeFor(manager);
     }
@@ -85,19 +87,24 @@ public class NonStickySessionCache extends NullSessionCache implements RequestSc
     /**
      * As the context starts handling a request that may lock, before its {@code SessionHandler} runs: the request's
      * locks are then released by a completion listener that runs after the session's own completion (which stores
-     * it) and before the response is complete, on whichever thread completes the request.
+     * it) and before the response is complete, on whichever thread completes the request. The request is counted in
+     * flight until then, so that a stop waits for its locks; one arriving while the module stops is not admitted.
      */
     @Override
     public void entered(Request request)
     {
-        if (!locking.isOff() && LockedRequest.find(request, lockAttribute) == null && !scope.currentRequestIsIgnored())
+        if (!locking.isOff() && LockedRequest.find(request, lockAttribute) == null && !scope.currentRequestIsIgnored()
+            && inFlight.admit(request))
             LockedRequest.prepare(request, lockAttribute, RequestScope.pathOf(request), locking, getSessionManager());
     }
 
+    /** @throws ServerStoppingException for a request that arrived while the module stops: it may not lock (503) */
     @Override
     public boolean beforeLoad(Request request, SessionId home) throws InterruptedException
     {
         LockedRequest locked = LockedRequest.find(request, lockAttribute);
+        if (locked == null && RequestsInFlight.isRefused(request))
+            throw inFlight.refuse(request);
         if (locked == null)
             return true;
         MemcachedSessionDataStore store = (MemcachedSessionDataStore)getSessionDataStore();

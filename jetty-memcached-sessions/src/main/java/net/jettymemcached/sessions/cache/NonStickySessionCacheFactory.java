@@ -11,12 +11,14 @@ public class NonStickySessionCacheFactory extends AbstractSessionCacheFactory
 {
     private final PathPattern ignore;
     private final RequestLocking locking;
+    private final RequestsInFlight inFlight;
 
     /** @param ignore the paths that skip sessions, or null */
-    public NonStickySessionCacheFactory(PathPattern ignore, RequestLocking locking)
+    public NonStickySessionCacheFactory(PathPattern ignore, RequestLocking locking, RequestsInFlight inFlight)
     {
         this.ignore = ignore;
         this.locking = locking;
+        this.inFlight = inFlight;
         setRemoveUnloadableSessions(true);
         setFlushOnResponseCommit(true);
     }
@@ -24,6 +26,6 @@ public class NonStickySessionCacheFactory extends AbstractSessionCacheFactory
     @Override
     public SessionCache newSessionCache(SessionManager manager)
     {
-        return new NonStickySessionCache(manager, ignore, locking);
+        return new NonStickySessionCache(manager, ignore, locking, inFlight);
     }
 }

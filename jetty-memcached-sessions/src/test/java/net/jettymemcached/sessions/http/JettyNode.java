@@ -48,6 +48,16 @@ public final class JettyNode implements AutoCloseable, SessionClient.Target
     public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings, Consumer<HttpConfiguration> http,
                                   Consumer<ServletContextHandler> webapp) throws Exception
     {
+        return start(worker, nodes, settings, http, webapp, server -> {});
+    }
+
+    /**
+     * @param serverSetup configures the server once its context is its handler and before memcached sessions are
+     *                    installed (as {@code jetty.xml} and modules such as {@code graceful} do before ours)
+     */
+    public static JettyNode start(String worker, String nodes, Consumer<MemcachedSessionsConfig> settings, Consumer<HttpConfiguration> http,
+                                  Consumer<ServletContextHandler> webapp, Consumer<Server> serverSetup) throws Exception
+    {
         Server server = new Server();
         HttpConfiguration httpConfig = new HttpConfiguration();
         http.accept(httpConfig);
@@ -66,6 +76,7 @@ public final class JettyNode implements AutoCloseable, SessionClient.Target
         context.setContextPath("/");
         webapp.accept(context);
         server.setHandler(context);
+        serverSetup.accept(server);
 
         MemcachedSessionIdManager idManager = MemcachedSessions.install(server, config);
         idManager.setWorkerName(worker);

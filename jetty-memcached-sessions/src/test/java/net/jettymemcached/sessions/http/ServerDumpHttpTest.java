@@ -45,7 +45,7 @@ class ServerDumpHttpTest
         String dump = jetty.server().dump();
         System.out.println(dump);
         for (String part : List.of("MemcachedCluster@", "NodeClients@", "NodeClient[n1", "NodeClient[n2", "NodeHealth@", "Placement@",
-            "SessionReplicas@", "AsyncSessionWriter@", "RequestLocking@", "MemcachedSessionStatistics@",
+            "SessionReplicas@", "AsyncSessionWriter@", "RequestLocking@", "MemcachedSessionStatistics@", "RequestsInFlight@",
             "MemcachedSessionIdManager@", "MemcachedSessionDataStoreFactory@", "NonStickySessionCacheFactory@",
             "NonStickySessionCache@", "MemcachedSessionDataStore@"))
             assertTrue(dump.contains(part), "Server.dump() should show " + part);
