@@ -66,6 +66,7 @@ public final class SessionEnvelope
     private final int compressionThreshold;
     private final int maxSessionSize;
     private final Signer signer;
+    private final AccessRecords accessRecords;
     /** The size of the last value written: the next one is likely alike, so its buffer starts that large. */
     private volatile int sizeHint = 256;
 
@@ -87,6 +88,13 @@ public final class SessionEnvelope
         this.compressionThreshold = compressionThreshold;
         this.maxSessionSize = maxSessionSize;
         this.signer = signer;
+        this.accessRecords = new AccessRecords(signer);
+    }
+
+    /** How the access records appended to this envelope's values are sealed and read (with the same key). */
+    public AccessRecords accessRecords()
+    {
+        return accessRecords;
     }
 
     /** A stored value and the digest of its serialized attributes (see {@link AttributeDigest}). */

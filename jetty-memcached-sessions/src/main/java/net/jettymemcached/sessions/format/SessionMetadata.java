@@ -36,8 +36,9 @@ final class SessionMetadata
     }
 
     /**
-     * @param target receives the fields; its id and context must be those the value was stored for, so a value
-     *               copied under another session's key is not accepted
+     * @param target receives the fields; its id, context and virtual host (when it has one) must be those the value
+     *               was stored for, so a value copied under another session's, context's or vhost's key is not
+     *               accepted (the signature covers them)
      */
     static void read(DataInput in, SessionData target) throws IOException
     {
@@ -46,6 +47,8 @@ final class SessionMetadata
         String vhost = in.readUTF();
         if (!id.equals(target.getId()) || !contextPath.equals(target.getContextPath()))
             throw new UnreadableEnvelopeException("value belongs to session " + id + " of context " + contextPath);
+        if (target.getVhost() != null && !vhost.equals(target.getVhost()))
+            throw new UnreadableEnvelopeException("value belongs to virtual host " + vhost + ", not " + target.getVhost());
         target.setVhost(vhost);
         target.setLastNode(in.readUTF());
         target.setCreated(in.readLong());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import javax.crypto.Mac;
@@ -81,6 +82,33 @@ public final class Signer
         {
             throw new IllegalStateException(x);
         }
+    }
+
+    /**
+     * Writes the first {@code tagLength} bytes of the HMAC of {@code binding} followed by {@code bytes[0..length)} at
+     * {@code bytes[length..length + tagLength)}: a short authenticator for small records, bound to what they belong to.
+     */
+    public void tag(byte[] binding, byte[] bytes, int offset, int length, int tagLength)
+    {
+        Mac mac = macs.get()[0];
+        mac.update(binding);
+        mac.update(bytes, offset, length);
+        System.arraycopy(mac.doFinal(), 0, bytes, offset + length, tagLength);
+    }
+
+    /** @return whether the {@code tagLength} bytes after {@code bytes[offset..offset + length)} are its {@link #tag} under any key */
+    public boolean verifyTag(byte[] binding, byte[] bytes, int offset, int length, int tagLength)
+    {
+        byte[] expected = new byte[tagLength];
+        System.arraycopy(bytes, offset + length, expected, 0, tagLength);
+        for (Mac mac : macs.get())
+        {
+            mac.update(binding);
+            mac.update(bytes, offset, length);
+            if (MessageDigest.isEqual(Arrays.copyOf(mac.doFinal(), tagLength), expected))
+                return true;
+        }
+        return false;
     }
 
     /** @return whether {@code bytes[length..length + LENGTH)} is the signature of {@code bytes[0..length)} under any key */

@@ -39,6 +39,7 @@ public class MemcachedSessionStatistics
     private final LongAdder writesOfEndedSessions = new LongAdder();
     private final LongAdder newIdsInUse = new LongAdder();
     private final LongAdder accessRecordsNotAppended = new LongAdder();
+    private final LongAdder accessRecordsIgnored = new LongAdder();
     private final LongAdder staleCopiesDropped = new LongAdder();
     private final LongAdder revalidations = new LongAdder();
     private final LongAdder asyncWritesUnwritten = new LongAdder();
@@ -73,6 +74,7 @@ public class MemcachedSessionStatistics
     public void writeOfEndedSession() { writesOfEndedSessions.increment(); }
     public void newIdInUse() { newIdsInUse.increment(); }
     public void accessRecordNotAppended() { accessRecordsNotAppended.increment(); }
+    public void accessRecordsIgnored(int records) { accessRecordsIgnored.add(records); }
     public void staleCopyDropped() { staleCopiesDropped.increment(); }
     public void revalidated() { revalidations.increment(); }
     public void asyncWriteUnwritten() { asyncWritesUnwritten.increment(); }
@@ -157,6 +159,9 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Access records not appended because the primary copy was missing or its node down (nothing is written instead)")
     public long getAccessRecordsNotAppended() { return accessRecordsNotAppended.sum(); }
 
+    @ManagedAttribute("Appended access records ignored on load: damaged, not authenticated by the signing key, or of another copy")
+    public long getAccessRecordsIgnored() { return accessRecordsIgnored.sum(); }
+
     @ManagedAttribute("Cached sticky copies dropped because memcached held a newer copy or a tombstone")
     public long getStaleCopiesDropped() { return staleCopiesDropped.sum(); }
 
@@ -181,7 +186,7 @@ public class MemcachedSessionStatistics
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
             lockRejections, lockTimeoutsProceeded, lockRenewals, locksLost, fencedWrites, orphanedLocksReleased, accessAppends, unchangedWritesSkipped, oversizedSessions,
-            serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones})
+            serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, accessRecordsIgnored, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones})
         {
             adder.reset();
         }

@@ -106,8 +106,11 @@ final class SessionLoads
         try
         {
             long started = NanoTime.now();
-            StoredValue stored = StoredValue.parse(value);
-            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), newData.apply(id));
+            MemcachedSessionData target = newData.apply(id);
+            StoredValue stored = StoredValue.parse(value, parts.envelope().accessRecords(), target);
+            if (stored.ignored() > 0)
+                parts.statistics().accessRecordsIgnored(stored.ignored());
+            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), target);
             parts.statistics().deserialized(NanoTime.since(started));
             if (decoded.isTombstone())
                 return new Loaded(null, decoded.generation(), decoded.tombstone().movedTo());

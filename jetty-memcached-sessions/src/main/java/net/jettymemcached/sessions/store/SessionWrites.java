@@ -67,7 +67,7 @@ final class SessionWrites
                 // Never replaced by a full write when it fails: a missing primary may be a session that just ended.
                 AsyncSessionWriter.Write append = () ->
                 {
-                    if (parts.replicas().appendToPrimary(id, key, record.encode()))
+                    if (parts.replicas().appendToPrimary(id, key, parts.envelope().accessRecords().encode(record, data)))
                         tracked.appended(record);
                     else
                         parts.statistics().accessRecordNotAppended();

@@ -27,7 +27,7 @@ public final class EnvelopeInspector
             throw new IllegalArgumentException("compressed");
         int end = envelope.length - 4 - ((envelope[3] & SessionEnvelope.SIGNED) != 0 ? Signer.LENGTH : 0);
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(envelope, header(envelope), end - header(envelope)));
-        SessionMetadata.read(in, new SessionData(peekId(envelope), peekContext(envelope), "", 0, 0, 0, 0));
+        SessionMetadata.read(in, new SessionData(peekId(envelope), peekContext(envelope), null, 0, 0, 0, 0));
         Map<String, String> codecs = new LinkedHashMap<>();
         for (int i = in.readInt(); i > 0; i--)
         {

@@ -51,9 +51,10 @@ class SessionEnvelopeTest
         return data;
     }
 
+    /** A target that accepts any virtual host (the store's targets always name theirs). */
     private static SessionData target(String id, String context)
     {
-        return new SessionData(id, context, "0.0.0.0", 0, 0, 0, 0);
+        return new SessionData(id, context, null, 0, 0, 0, 0);
     }
 
     private SessionData decode(byte[] bytes) throws Exception
@@ -75,6 +76,16 @@ class SessionEnvelopeTest
         bytes[bytes.length - 3] = (byte)(value >>> 16);
         bytes[bytes.length - 2] = (byte)(value >>> 8);
         bytes[bytes.length - 1] = (byte)value;
+    }
+
+    @Test
+    void aValueOfAnotherVirtualHostIsUnreadable() throws Exception
+    {
+        byte[] bytes = envelope.encode(sample());
+        UnreadableEnvelopeException x = assertThrows(UnreadableEnvelopeException.class,
+            () -> envelope.decode(bytes, new SessionData(ID, CONTEXT, "other.example.com", 0, 0, 0, 0)));
+        assertTrue(x.getMessage().contains("virtual host"), x.getMessage());
+        assertEquals("shop.example.com", envelope.decode(bytes, new SessionData(ID, CONTEXT, "shop.example.com", 0, 0, 0, 0)).getVhost());
     }
 
     @Test

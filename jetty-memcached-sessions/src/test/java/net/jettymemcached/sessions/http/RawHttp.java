@@ -18,15 +18,27 @@ final class RawHttp
 
     record Reply(int status, Optional<String> setCookie, String raw)
     {
+        /** @return the value of a {@code name=value} line of the body, or null */
+        String value(String name)
+        {
+            Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(.*?)\r?$").matcher(raw);
+            return line.find() ? line.group(1) : null;
+        }
     }
 
     static Reply get(int port, String path, byte[] cookieValue) throws IOException
+    {
+        return get(port, "127.0.0.1", path, cookieValue);
+    }
+
+    /** @param host the {@code Host} header (a virtual host of the context) */
+    static Reply get(int port, String host, String path, byte[] cookieValue) throws IOException
     {
         try (Socket socket = new Socket("127.0.0.1", port))
         {
             socket.setSoTimeout(10_000);
             ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: JSESSIONID=").getBytes(StandardCharsets.US_ASCII));
+            request.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nCookie: JSESSIONID=").getBytes(StandardCharsets.US_ASCII));
             request.write(cookieValue);
             request.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             OutputStream out = socket.getOutputStream();

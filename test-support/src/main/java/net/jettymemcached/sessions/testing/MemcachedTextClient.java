@@ -147,6 +147,19 @@ public final class MemcachedTextClient implements AutoCloseable {
         });
     }
 
+    /** {@code append}: true when the server answered STORED (the key existed). */
+    public synchronized boolean append(String key, byte[] value) {
+        return call(() -> {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(value.length + key.length() + 32);
+            buf.write(("append " + key + " 0 0 " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            buf.write(value);
+            buf.write(new byte[] {'\r', '\n'});
+            out.write(buf.toByteArray());
+            out.flush();
+            return readLine().equals("STORED");
+        });
+    }
+
     /** True when the key existed and was deleted. */
     public synchronized boolean delete(String key) {
         return call(() -> {
