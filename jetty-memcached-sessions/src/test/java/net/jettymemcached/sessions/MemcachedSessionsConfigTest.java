@@ -45,6 +45,25 @@ class MemcachedSessionsConfigTest
         assertInvalid(config, "jetty.session.memcached.operationTimeout.millis", String.valueOf(millis));
     }
 
+    /** memcached may expire a 1 s item after milliseconds, and reads more than 30 days as a date in the past. */
+    @ParameterizedTest
+    @ValueSource(ints = {-5, 0, 1, 2_592_001, Integer.MAX_VALUE})
+    void lockExpirationMemcachedWouldMisread(int seconds)
+    {
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setLockExpirationSeconds(seconds);
+        assertInvalid(config, "jetty.session.memcached.lockExpiration.seconds", String.valueOf(seconds));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 30, 2_592_000})
+    void lockExpirationWithinMemcachedsRelativeRange(int seconds)
+    {
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setLockExpirationSeconds(seconds);
+        assertDoesNotThrow(config::validate);
+    }
+
     @Test
     void positiveOperationTimeoutIsFine()
     {
