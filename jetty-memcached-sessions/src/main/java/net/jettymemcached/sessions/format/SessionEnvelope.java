@@ -1,19 +1,14 @@
 package net.jettymemcached.sessions.format;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
 
 import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.config.Property;
@@ -41,13 +36,13 @@ import org.eclipse.jetty.util.ByteArrayOutputStream2;
  * <p>
  * Anything that does not match (foreign bytes, truncation, a flipped bit, an unknown version, a missing or bad
  * signature while signing is on, a missing or refused class) is reported as {@link UnreadableEnvelopeException},
- * never as a half-read session. A session larger than the size limit is refused with
+ * never as a half-read session (reading is {@link EnvelopeDecoder}'s). A session larger than the size limit is refused with
  * {@link SessionTooLargeException} before anything is written.
  */
 public final class SessionEnvelope
 {
     public static final int VERSION = 3;
-    private static final int VERSION_2 = 2;
+    static final int VERSION_2 = 2;
     public static final int DEFAULT_COMPRESSION_THRESHOLD = Property.COMPRESSION_THRESHOLD.defaultInt();
     public static final int DEFAULT_MAX_SESSION_SIZE = Property.MAX_SESSION_SIZE.defaultInt();
     /** No session is inflated beyond this, whatever its stored value claims. */
@@ -58,15 +53,16 @@ public final class SessionEnvelope
     static final int COMPRESSED = 1;
     static final int SIGNED = 2;
     static final int TOMBSTONE = 4;
-    private static final int HEADER_V2 = 4;
-    private static final int HEADER = 12;
-    private static final int CRC = 4;
+    static final int HEADER_V2 = 4;
+    static final int HEADER = 12;
+    static final int CRC = 4;
 
     private final AttributeCodecs codecs;
     private final int compressionThreshold;
     private final int maxSessionSize;
     private final Signer signer;
     private final AccessRecords accessRecords;
+    private final EnvelopeDecoder decoder;
     /** The size of the last value written: the next one is likely alike, so its buffer starts that large. */
     private volatile int sizeHint = 256;
 
@@ -89,6 +85,7 @@ public final class SessionEnvelope
         this.maxSessionSize = maxSessionSize;
         this.signer = signer;
         this.accessRecords = new AccessRecords(signer);
+        this.decoder = new EnvelopeDecoder(codecs, signer);
     }
 
     /** How the access records appended to this envelope's values are sealed and read (with the same key). */
@@ -165,11 +162,7 @@ public final class SessionEnvelope
      */
     public Decoded decodeWithDigest(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
-        byte[][] digest = new byte[1][];
-        long[] generation = new long[1];
-        Tombstone[] tombstone = new Tombstone[1];
-        SessionData data = decode(bytes, target, digest, generation, tombstone);
-        return new Decoded(data, digest[0], generation[0], tombstone[0]);
+        return decoder.decode(bytes, target, true);
     }
 
     private Encoded encode(SessionData data, long generation, boolean withDigest) throws IOException
@@ -258,103 +251,14 @@ public final class SessionEnvelope
 
     /**
      * @param target a fresh {@link SessionData} (from the store's {@code newSessionData}) that receives the fields;
-     *               its id and context must be those the bytes were stored for
+     *               its id, context and virtual host must be those the bytes were stored for
      */
     public SessionData decode(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
-        SessionData data = decode(bytes, target, null, new long[1], new Tombstone[1]);
-        if (data == null)
+        Decoded decoded = decoder.decode(bytes, target, false);
+        if (decoded.isTombstone())
             throw new UnreadableEnvelopeException("value is a tombstone");
-        return data;
-    }
-
-    /**
-     * @param digest     when not null, receives the attributes' digest in its first slot
-     * @param generation receives the copy's generation
-     * @param tombstone  receives the tombstone, when the value is one (the result is then null)
-     */
-    private SessionData decode(byte[] bytes, SessionData target, byte[][] digest, long[] generation, Tombstone[] tombstone) throws UnreadableEnvelopeException
-    {
-        try
-        {
-            if (bytes.length < HEADER_V2 + CRC + 4)
-                throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
-            if (((bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF)) != MAGIC)
-                throw new UnreadableEnvelopeException("not a session value (bad magic)");
-            int version = bytes[2] & 0xFF;
-            if (version != VERSION && version != VERSION_2)
-                throw new UnreadableEnvelopeException("unknown format version " + version);
-            int header = version == VERSION ? HEADER : HEADER_V2;
-            if (bytes.length < header + CRC + 4)
-                throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
-            generation[0] = version == VERSION ? readLong(bytes, HEADER_V2) : 0;
-            return decodeBody(bytes, header, target, digest, tombstone);
-        }
-        catch (UnreadableEnvelopeException x)
-        {
-            throw x;
-        }
-        catch (IOException | RuntimeException x)
-        {
-            throw new UnreadableEnvelopeException("cannot read the value: " + x, x);
-        }
-    }
-
-    private SessionData decodeBody(byte[] bytes, int header, SessionData target, byte[][] digest, Tombstone[] tombstone) throws IOException
-    {
-        int end = bytes.length - CRC;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, end);
-        if ((int)crc.getValue() != readInt(bytes, end))
-            throw new UnreadableEnvelopeException("checksum mismatch (corrupt or truncated value)");
-        int flags = bytes[3] & 0xFF;
-        if ((flags & ~(COMPRESSED | SIGNED | TOMBSTONE)) != 0 || header == HEADER_V2 && (flags & TOMBSTONE) != 0)
-            throw new UnreadableEnvelopeException("unknown flags " + flags);
-        if ((flags & SIGNED) != 0)
-        {
-            end -= Signer.LENGTH;
-            if (end < header)
-                throw new UnreadableEnvelopeException("value too short for its signature");
-        }
-        if (signer != null && (flags & SIGNED) == 0)
-            throw new UnreadableEnvelopeException("value is not signed but signing is on");
-        if (signer != null && !signer.verify(bytes, end))
-            throw new UnreadableEnvelopeException("bad signature (tampered value, or signed with a key not configured here)");
-
-        byte[] body = bytes;
-        int offset = header;
-        int length = end - header;
-        if ((flags & TOMBSTONE) != 0)
-        {
-            tombstone[0] = readTombstone(bytes, offset, length, target);
-            return null;
-        }
-        if ((flags & COMPRESSED) != 0)
-        {
-            if (length < 4)
-                throw new UnreadableEnvelopeException("compressed value too short");
-            try
-            {
-                body = Compression.inflate(bytes, header + 4, length - 4, readInt(bytes, header), MAX_INFLATED);
-            }
-            catch (DataFormatException x)
-            {
-                throw new UnreadableEnvelopeException("cannot inflate the value: " + x.getMessage(), x);
-            }
-            offset = 0;
-            length = body.length;
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, offset, length)))
-        {
-            SessionMetadata.read(in, target);
-            if (digest != null)
-                digest[0] = AttributeDigest.of(Arrays.copyOfRange(body, offset + length - in.available(), offset + length));
-            target.putAllAttributes(decodeAttributes(in, body, offset + length));
-            if (in.available() != 0)
-                throw new UnreadableEnvelopeException(in.available() + " bytes after the last attribute");
-        }
-        target.clean();
-        return target;
+        return decoded.data();
     }
 
     /** @return the generation an envelope's header claims (unverified: the envelope is verified when decoded), 0 if none */
@@ -363,79 +267,12 @@ public final class SessionEnvelope
         return envelope.length >= HEADER && (envelope[2] & 0xFF) == VERSION ? readLong(envelope, HEADER_V2) : 0;
     }
 
-    private static Tombstone readTombstone(byte[] bytes, int offset, int length, SessionData target) throws IOException
-    {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length)))
-        {
-            String id = in.readUTF();
-            String contextPath = in.readUTF();
-            String movedTo = in.readUTF();
-            if (!id.equals(target.getId()) || !contextPath.equals(target.getContextPath()))
-                throw new UnreadableEnvelopeException("tombstone belongs to session " + id + " of context " + contextPath);
-            if (in.available() != 0)
-                throw new UnreadableEnvelopeException(in.available() + " bytes after the tombstone");
-            return new Tombstone(movedTo.isEmpty() ? null : movedTo);
-        }
-    }
-
-    /** @param body the attributes are read from {@code in}, which reads {@code body[.., end)} */
-    private Map<String, Object> decodeAttributes(DataInputStream in, byte[] body, int end) throws IOException
-    {
-        int count = in.readInt();
-        if (count < 0 || count > in.available() / 7)
-            throw new UnreadableEnvelopeException("impossible attribute count " + count);
-        Map<String, Object> attributes = new HashMap<>(count * 2);
-        for (int i = 0; i < count; i++)
-        {
-            String name = in.readUTF();
-            int codecId = in.readUnsignedByte();
-            int length = in.readInt();
-            if (length < 0 || length > in.available())
-                throw new UnreadableEnvelopeException("attribute '" + name + "' has an impossible length " + length);
-            int position = end - in.available();
-            in.skipNBytes(length);
-            AttributeCodec codec = codecs.reader(codecId);
-            if (codec == null)
-                throw new UnreadableEnvelopeException("attribute '" + name + "' was written by codec " + codecId + ", which is not configured here");
-            attributes.put(name, decodeAttribute(name, codec, body, position, length));
-        }
-        return attributes;
-    }
-
-    private static Object decodeAttribute(String name, AttributeCodec codec, byte[] bytes, int offset, int length) throws UnreadableEnvelopeException
-    {
-        try
-        {
-            Object value = codec.decode(bytes, offset, length);
-            if (value == null)
-                throw new UnreadableEnvelopeException(what(name, codec) + "no value");
-            return value;
-        }
-        catch (ClassNotFoundException x)
-        {
-            throw new UnreadableEnvelopeException(what(name, codec) + "class not found: " + x.getMessage(), x);
-        }
-        catch (InvalidClassException x)
-        {
-            throw new UnreadableEnvelopeException(what(name, codec) + "class refused by the deserialization filter" + (x.classname == null ? " (" + x.getMessage() + ")" : ": " + x.classname), x);
-        }
-        catch (IOException | RuntimeException | LinkageError | StackOverflowError x)
-        {
-            throw new UnreadableEnvelopeException(what(name, codec) + "cannot be read: " + x, x);
-        }
-    }
-
-    private static String what(String name, AttributeCodec codec)
-    {
-        return "attribute '" + name + "' (" + codec.name() + "): ";
-    }
-
-    private static int readInt(byte[] bytes, int offset)
+    static int readInt(byte[] bytes, int offset)
     {
         return ((bytes[offset] & 0xFF) << 24) | ((bytes[offset + 1] & 0xFF) << 16) | ((bytes[offset + 2] & 0xFF) << 8) | (bytes[offset + 3] & 0xFF);
     }
 
-    private static long readLong(byte[] bytes, int offset)
+    static long readLong(byte[] bytes, int offset)
     {
         return ((long)readInt(bytes, offset) << 32) | (readInt(bytes, offset + 4) & 0xFFFFFFFFL);
     }
