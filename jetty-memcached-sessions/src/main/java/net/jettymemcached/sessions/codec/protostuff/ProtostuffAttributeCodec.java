@@ -1,15 +1,14 @@
 package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 
 import io.protostuff.ByteArrayInput;
 import io.protostuff.GraphByteArrayInput;
 import io.protostuff.LinkedBuffer;
 import io.protostuff.ProtostuffOutput;
+import io.protostuff.Schema;
 import net.jettymemcached.sessions.codec.AttributeCodec;
-import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.ForLoader;
 import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.Holder;
 import net.jettymemcached.sessions.security.DeserializationFilters;
 
@@ -20,8 +19,11 @@ import net.jettymemcached.sessions.security.DeserializationFilters;
  * faithfully ({@link ProtostuffFidelity}) so that the value goes to Java serialization instead.
  * <p>
  * It runs in a stock Jetty on Java 17 without JVM flags: JDK types are written through their public API (collections
- * from their elements, value types as text) and never through their private fields; application classes are
- * accessed with {@code sun.misc.Unsafe} from the {@code jdk.unsupported} module, which Java 17 still exports.
+ * from their elements, value types as text) and never through their private fields; the fields of application
+ * classes are read and set by reflection, which checks the type of every value stored.
+ * <p>
+ * Reading admits only what writing produces ({@link ReadingIdStrategy}): a value naming anything else is unreadable,
+ * and no code of what it names runs.
  */
 public class ProtostuffAttributeCodec implements AttributeCodec
 {
@@ -75,7 +77,7 @@ public class ProtostuffAttributeCodec implements AttributeCodec
         try
         {
             ProtostuffOutput output = new ProtostuffOutput(buffer);
-            schemas.current().schema().writeTo(new StringTableOutput(output, ProtostuffFidelity.lastGraphSize()), holder);
+            schemas.current().writer().writeTo(new StringTableOutput(output, ProtostuffFidelity.lastGraphSize()), holder);
             return output.toByteArray();
         }
         catch (RuntimeException x)
@@ -97,16 +99,13 @@ public class ProtostuffAttributeCodec implements AttributeCodec
     @Override
     public Object decode(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException
     {
-        ForLoader loader = schemas.current();
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader.readLoader());
+        Schema<Holder> reader = schemas.current().reader();
         try
         {
             Holder holder = new Holder();
             ByteArrayInput input = new ByteArrayInput(bytes, offset, length, true);
             GraphByteArrayInput graph = new GraphByteArrayInput(input, Math.max(10, length / 32));
-            loader.schema().mergeFrom(new StringTableInput(graph, bytes, offset, length), holder);
+            reader.mergeFrom(new StringTableInput(graph, bytes, offset, length, new ValueGuard()), holder);
             input.checkLastTagWas(0);
             return holder.value;
         }
@@ -116,17 +115,17 @@ public class ProtostuffAttributeCodec implements AttributeCodec
             for (Throwable cause = x; cause != null; cause = cause.getCause())
             {
                 if (cause instanceof ClassRefusedException refused)
-                {
-                    if (refused.isMissing())
-                        throw new ClassNotFoundException(refused.getMessage());
-                    throw new InvalidClassException(refused.getMessage(), "refused by the deserialization filter");
-                }
+                    throw checked(refused);
             }
             throw new IOException("protostuff cannot read the value: " + x, x);
         }
-        finally
-        {
-            thread.setContextClassLoader(context);
-        }
+    }
+
+    private static IOException checked(ClassRefusedException refused) throws ClassNotFoundException
+    {
+        Exception checked = refused.toChecked();
+        if (checked instanceof ClassNotFoundException missing)
+            throw missing;
+        return (IOException)checked;
     }
 }

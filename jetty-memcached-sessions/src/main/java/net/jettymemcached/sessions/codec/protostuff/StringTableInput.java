@@ -10,9 +10,13 @@ import io.protostuff.GraphByteArrayInput;
 import io.protostuff.GraphInput;
 import io.protostuff.Schema;
 
-/** Reads what {@link StringTableOutput} writes: protostuff's graph input with {@link StringTable} references resolved. */
+/**
+ * Reads what {@link StringTableOutput} writes: protostuff's graph input with {@link StringTable} references resolved,
+ * every field number shown to the {@link ValueGuard} first.
+ */
 final class StringTableInput extends FilterInput<GraphByteArrayInput> implements GraphInput
 {
+    private final ValueGuard guard;
     private final byte[] data;
     private final int offset;
     private final int length;
@@ -21,12 +25,21 @@ final class StringTableInput extends FilterInput<GraphByteArrayInput> implements
     private Map<String, String> resolved;
 
     /** @param data the value is {@code data[offset, offset + length)}; references are relative to its start */
-    StringTableInput(GraphByteArrayInput input, byte[] data, int offset, int length)
+    StringTableInput(GraphByteArrayInput input, byte[] data, int offset, int length, ValueGuard guard)
     {
         super(input);
+        this.guard = guard;
         this.data = data;
         this.offset = offset;
         this.length = length;
+    }
+
+    @Override
+    public <T> int readFieldNumber(Schema<T> schema) throws IOException
+    {
+        int number = input.readFieldNumber(schema);
+        guard.field(schema, number);
+        return number;
     }
 
     @Override
