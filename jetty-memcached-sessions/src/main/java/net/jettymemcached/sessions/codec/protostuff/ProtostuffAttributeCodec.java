@@ -11,6 +11,7 @@ import io.protostuff.Schema;
 import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.Holder;
 import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters.Limits;
 
 /**
  * The default codec: protostuff's runtime schema in graph mode, so cycles and shared references survive, enums are
@@ -37,6 +38,7 @@ public class ProtostuffAttributeCodec implements AttributeCodec
     private static final ThreadLocal<LinkedBuffer> BUFFERS = ThreadLocal.withInitial(() -> LinkedBuffer.allocate(4096));
 
     private final ProtostuffSchemas schemas;
+    private final Limits limits;
 
     /** With the default deserialization filter. */
     public ProtostuffAttributeCodec()
@@ -44,10 +46,11 @@ public class ProtostuffAttributeCodec implements AttributeCodec
         this(DeserializationFilters.parse(null));
     }
 
-    /** @param filter checks every application class named in stored bytes before it is used */
+    /** @param filter checks every application class named in stored bytes before it is used; its caps bound every value */
     public ProtostuffAttributeCodec(ObjectInputFilter filter)
     {
         this.schemas = new ProtostuffSchemas(filter);
+        this.limits = DeserializationFilters.limits(filter);
     }
 
     @Override
@@ -102,10 +105,11 @@ public class ProtostuffAttributeCodec implements AttributeCodec
         Schema<Holder> reader = schemas.current().reader();
         try
         {
+            ValueGuard guard = new ValueGuard(limits, length);
             Holder holder = new Holder();
             ByteArrayInput input = new ByteArrayInput(bytes, offset, length, true);
             GraphByteArrayInput graph = new GraphByteArrayInput(input, Math.max(10, length / 32));
-            reader.mergeFrom(new StringTableInput(graph, bytes, offset, length, new ValueGuard()), holder);
+            reader.mergeFrom(new StringTableInput(graph, input, bytes, offset, length, guard), holder);
             input.checkLastTagWas(0);
             return holder.value;
         }

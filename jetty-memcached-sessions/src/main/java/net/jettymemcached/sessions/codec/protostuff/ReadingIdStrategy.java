@@ -150,7 +150,12 @@ final class ReadingIdStrategy extends IdStrategy
     @Override
     protected Class<?> resolveArrayComponentTypeFrom(Input input, boolean mapped) throws IOException
     {
-        return admission.component(input.readString());
+        Class<?> component = admission.component(input.readString());
+        // protostuff reads the array's length and dimensions next and allocates from them
+        if (!(input instanceof StringTableInput guarded))
+            throw new IllegalStateException("read without a guard: " + input.getClass().getName());
+        guarded.guard().arrayHeaderFollows();
+        return component;
     }
 
     @Override
