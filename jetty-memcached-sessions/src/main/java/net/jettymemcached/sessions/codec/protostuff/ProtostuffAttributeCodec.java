@@ -113,7 +113,12 @@ public class ProtostuffAttributeCodec implements AttributeCodec
             input.checkLastTagWas(0);
             return holder.value;
         }
-        catch (RuntimeException | LinkageError | StackOverflowError x)
+        catch (OutOfMemoryError | StackOverflowError x)
+        {
+            // what this value built is garbage once it is dropped; the value is unreadable, the JVM goes on
+            throw new IOException("protostuff value exhausted the JVM: " + x, x);
+        }
+        catch (RuntimeException | LinkageError x)
         {
             // protostuff may wrap the refusal of a class named deep inside the value
             for (Throwable cause = x; cause != null; cause = cause.getCause())

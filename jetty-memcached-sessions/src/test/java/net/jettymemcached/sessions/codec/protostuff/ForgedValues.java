@@ -40,6 +40,12 @@ public final class ForgedValues
         return HexFormat.of().parseHex(hex);
     }
 
+    /** @return a {@code long[]} of the given length, of which one element follows: the bomb, of any size */
+    public static byte[] longArray(int length)
+    {
+        return new Bytes().raw("0b").tag(33, 0).varint(5).tag(1, 0).varint(length).tag(2, 0).varint(7).raw("0c").toArray();
+    }
+
     /** @return {@code depth} lists, each the only element of the one around it */
     public static byte[] nestedLists(int depth)
     {
