@@ -1,10 +1,6 @@
 package net.jettymemcached.sessions.http;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +13,6 @@ import net.jettymemcached.sessions.format.EnvelopeInspector;
 import net.jettymemcached.sessions.store.SessionKeys;
 import net.jettymemcached.sessions.testing.MemcachedNodes;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
-import org.eclipse.jetty.logging.JettyLoggerFactory;
-import org.eclipse.jetty.logging.StdErrAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,9 +80,7 @@ class ProtostuffGuardHttpTest
     private MemcachedNodes nodes;
     private JettyNode first;
     private JettyNode second;
-    private StdErrAppender appender;
-    private PrintStream originalStream;
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private LogCapture log;
 
     /** What is planted, each a kind of value the encoder never writes. */
     enum Forged
@@ -107,16 +98,13 @@ class ProtostuffGuardHttpTest
     void start()
     {
         nodes = MemcachedNodes.start(1);
-        appender = (StdErrAppender)((JettyLoggerFactory)LoggerFactory.getILoggerFactory())
-            .getJettyLogger("net.jettymemcached.sessions.store.SessionLoads").getAppender();
-        originalStream = appender.getStream();
-        appender.setStream(new PrintStream(new Tee(originalStream == null ? System.err : originalStream, log), true, StandardCharsets.UTF_8));
+        log = new LogCapture();
     }
 
     @AfterEach
     void stop() throws Exception
     {
-        appender.setStream(originalStream);
+        log.close();
         if (second != null)
             second.close();
         if (first != null)
@@ -199,35 +187,8 @@ class ProtostuffGuardHttpTest
         {
             assertTrue(EnvelopeInspector.noSession(memcached.get(key)), "the forged value is replaced by a tombstone");
         }
-        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = log.lines();
         assertEquals(1, lines.stream().filter(line -> line.contains(id) && line.contains("unreadable")).count(), () -> "logged once: " + lines);
         return lines;
-    }
-
-    /** Copies log output to the console and to the test. */
-    private static final class Tee extends OutputStream
-    {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b)
-        {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws java.io.IOException
-        {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int offset, int length) throws java.io.IOException
-        {
-            a.write(bytes, offset, length);
-            b.write(bytes, offset, length);
-        }
     }
 }

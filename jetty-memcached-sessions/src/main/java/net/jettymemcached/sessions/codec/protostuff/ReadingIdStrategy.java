@@ -81,19 +81,26 @@ final class ReadingIdStrategy extends IdStrategy
     @SuppressWarnings("unchecked")
     public <T> HasSchema<T> getSchemaWrapper(Class<T> type, boolean create)
     {
-        if (!create)
-            return (HasSchema<T>)objects.get(type);
-        return (HasSchema<T>)objects.computeIfAbsent(type, t -> new AdmittedObject<>(t, this));
+        HasSchema<?> known = objects.get(type);
+        if (known == null && create)
+            known = objects.computeIfAbsent(type, t -> new AdmittedObject<>(t, this));
+        return (HasSchema<T>)known;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     protected EnumIO<? extends Enum<?>> getEnumIO(Class<?> type)
     {
-        return enums.computeIfAbsent(type, t ->
+        EnumIO<?> known = enums.get(type);
+        if (known == null)
         {
-            admission.checkEnum(t);
-            return ReadEnum.of(t, this);
-        });
+            known = enums.computeIfAbsent(type, t ->
+            {
+                admission.checkEnum(t);
+                return ReadEnum.of(t, this);
+            });
+        }
+        return (EnumIO<? extends Enum<?>>)known;
     }
 
     @Override
