@@ -107,5 +107,6 @@ etc/sessions/memcached/session-store.xml
 ## new key can be put first and the old one dropped after the session timeout. Empty: values are not signed.
 #jetty.session.memcached.signingKey=
 ## JDK ObjectInputFilter pattern for deserialized classes; empty means the built-in default (depth, reference and
-## array limits plus a deny-list of known gadget packages). End with !* to allow only the classes listed.
+## array limits plus a deny-list of known gadget packages). End with !* to allow only the classes listed. Its limits
+## bound protostuff values too (a limit left out is then the default's).
 #jetty.session.memcached.deserializationFilter=

@@ -1,5 +1,6 @@
 package net.jettymemcached.sessions.format;
 
+import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.reflect.Constructor;
 import java.util.Locale;
@@ -24,10 +25,10 @@ public final class AttributeCodecs
     {
         this.writer = writer;
         this.java = java;
-        readers[java.id()] = java;
-        readers[protostuff.id()] = protostuff;
-        readers[text.id()] = text;
-        readers[writer.id()] = writer;
+        readers[java.id()] = new Bounded(java);
+        readers[protostuff.id()] = new Bounded(protostuff);
+        readers[text.id()] = new Bounded(text);
+        readers[writer.id()] = new Bounded(writer);
     }
 
     /**
@@ -106,7 +107,10 @@ public final class AttributeCodecs
         return writer.canEncode(value) ? writer : java;
     }
 
-    /** @return the codec that wrote attributes with this id, or null if none is known here */
+    /**
+     * @return the codec that wrote attributes with this id, or null if none is known here; a value whose decoding
+     * exhausts the heap or the stack is unreadable like any other ({@link IOException}), not an error of the request
+     */
     public AttributeCodec reader(int id)
     {
         return id >= 0 && id < readers.length ? readers[id] : null;
@@ -116,5 +120,56 @@ public final class AttributeCodecs
     public AttributeCodec writer()
     {
         return writer;
+    }
+
+    /**
+     * Decodes with a codec, turning {@link OutOfMemoryError} and {@link StackOverflowError} into an
+     * {@link IOException}: the one value that caused them is dropped with what was built of it, and the request that
+     * read it gets a fresh session instead of a 500 on every request of that session.
+     */
+    private record Bounded(AttributeCodec codec) implements AttributeCodec
+    {
+        @Override
+        public int id()
+        {
+            return codec.id();
+        }
+
+        @Override
+        public String name()
+        {
+            return codec.name();
+        }
+
+        @Override
+        public boolean canEncode(Object value)
+        {
+            return codec.canEncode(value);
+        }
+
+        @Override
+        public byte[] encode(Object value) throws IOException
+        {
+            return codec.encode(value);
+        }
+
+        @Override
+        public Object decode(byte[] bytes) throws IOException, ClassNotFoundException
+        {
+            return decode(bytes, 0, bytes.length);
+        }
+
+        @Override
+        public Object decode(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException
+        {
+            try
+            {
+                return codec.decode(bytes, offset, length);
+            }
+            catch (OutOfMemoryError | StackOverflowError x)
+            {
+                throw new IOException("decoding exhausted the JVM: " + x, x);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package net.jettymemcached.sessions.security;
 
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.util.function.LongFunction;
 
 /**
  * The JDK {@link ObjectInputFilter} that guards every deserialization of stored bytes
@@ -15,6 +16,9 @@ import java.io.ObjectInputStream;
  */
 public final class DeserializationFilters
 {
+    /** The default caps, which also stand in for a cap a configured pattern leaves out (see {@link #limits}). */
+    public static final Limits DEFAULT_LIMITS = new Limits(10_000_000, 500, 1_000_000, Long.MAX_VALUE);
+
     /** The documented default pattern. */
     public static final String DEFAULT_PATTERN = String.join(";",
         "maxdepth=500", "maxrefs=1000000", "maxarray=10000000",
@@ -84,39 +88,64 @@ public final class DeserializationFilters
         in.setObjectInputFilter(jvmWide == null ? filter : ObjectInputFilter.merge(filter, jvmWide));
     }
 
-    /** @return whether the filter rejects the class as such (limits do not apply outside a Java stream) */
+    /** @return whether the filter rejects the class as such (its caps are {@link #limits}) */
     public static boolean rejects(ObjectInputFilter filter, Class<?> type)
     {
+        return rejects(filter, new Info(type, -1, 1, 0, 0));
+    }
+
+    private static boolean rejects(ObjectInputFilter filter, ObjectInputFilter.FilterInfo info)
+    {
         ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
-        ClassOnly info = new ClassOnly(type);
         return filter.checkInput(info) == ObjectInputFilter.Status.REJECTED ||
             (jvmWide != null && jvmWide.checkInput(info) == ObjectInputFilter.Status.REJECTED);
     }
 
-    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo
+    /**
+     * The caps of a filter (and of the JVM-wide one), for readers that are not Java streams: the protostuff codec
+     * applies them to its values. A filter only answers whether given counts pass, so each cap is found by bisection,
+     * once. A cap the filter leaves out is the default's, so that an allow-list such as {@code shop.*;!*} does not
+     * lift them; a cap of 2^31 - 1 or more is taken as left out.
+     */
+    public static Limits limits(ObjectInputFilter filter)
     {
-        @Override
-        public long arrayLength()
-        {
-            return -1;
-        }
+        return new Limits(
+            cap(filter, n -> new Info(byte[].class, n, 1, 0, 0), DEFAULT_LIMITS.maxArray()),
+            cap(filter, n -> new Info(null, -1, n, 0, 0), DEFAULT_LIMITS.maxDepth()),
+            cap(filter, n -> new Info(null, -1, 1, n, 0), DEFAULT_LIMITS.maxRefs()),
+            cap(filter, n -> new Info(null, -1, 1, 0, n), DEFAULT_LIMITS.maxBytes()));
+    }
 
-        @Override
-        public long depth()
-        {
-            return 1;
-        }
-
-        @Override
-        public long references()
-        {
+    /** @return the largest count the filter lets pass, or {@code unset} if it lets every int pass */
+    private static long cap(ObjectInputFilter filter, LongFunction<ObjectInputFilter.FilterInfo> count, long unset)
+    {
+        long low = 0;
+        long high = Integer.MAX_VALUE;
+        if (!rejects(filter, count.apply(high)))
+            return unset;
+        if (rejects(filter, count.apply(low)))
             return 0;
-        }
-
-        @Override
-        public long streamBytes()
+        while (high - low > 1)
         {
-            return 0;
+            long middle = (low + high) >>> 1;
+            if (rejects(filter, count.apply(middle)))
+                high = middle;
+            else
+                low = middle;
         }
+        return low;
+    }
+
+    /**
+     * Caps on one value: elements of arrays (and null elements of collections), nesting depth, objects and
+     * back-references, and bytes.
+     */
+    public record Limits(long maxArray, long maxDepth, long maxRefs, long maxBytes)
+    {
+    }
+
+    private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
+        implements ObjectInputFilter.FilterInfo
+    {
     }
 }

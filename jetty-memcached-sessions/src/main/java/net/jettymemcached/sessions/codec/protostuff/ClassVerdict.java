@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.protostuff.Message;
+
 /**
  * What the protostuff codec can do with instances of one class, decided once per class from the class alone (see
  * {@link ProtostuffFidelity} for the per-value part).
@@ -21,8 +23,9 @@ import java.util.Set;
  * {@code readObject}, {@code readObjectNoData}, {@code writeReplace}, {@code readResolve},
  * {@code serialPersistentFields}, {@link Externalizable}); classes that extend a JDK class or a class that is not
  * {@link Serializable}; classes whose field names repeat along the hierarchy or carry annotations protostuff reacts to;
- * hidden, proxy and lambda classes; and classes that are not {@link Serializable} at all (Java serialization then
- * refuses them, as it should).
+ * hidden, proxy and lambda classes; protostuff {@link Message}s; and classes that are not {@link Serializable} at all
+ * (Java serialization then refuses them, as it should). The reader admits exactly the classes written here
+ * ({@link ClassAdmission}).
  */
 record ClassVerdict(Kind kind, FieldPlan[] fields, boolean instanceChecked, boolean visibilityChecked)
 {
@@ -98,36 +101,56 @@ record ClassVerdict(Kind kind, FieldPlan[] fields, boolean instanceChecked, bool
 
     private static boolean isPlainSerializable(Class<?> type)
     {
-        if (type.isRecord() || type.isHidden() || type.isSynthetic() || Proxy.isProxyClass(type) ||
-            !Serializable.class.isAssignableFrom(type) || Externalizable.class.isAssignableFrom(type) ||
-            Throwable.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type) ||
-            Modifier.isAbstract(type.getModifiers()))
-            return false;
+        return whyNotPlain(type) == null;
+    }
+
+    /**
+     * @return why protostuff's runtime schema cannot stand in for Java serialization of this application class, or
+     * null when it can; the reader quotes it when a value names such a class
+     */
+    static String whyNotPlain(Class<?> type)
+    {
+        if (type.isRecord())
+            return "a record";
+        if (type.isHidden() || type.isSynthetic() || Proxy.isProxyClass(type))
+            return "a hidden, synthetic or proxy class";
+        if (!Serializable.class.isAssignableFrom(type))
+            return "not Serializable";
+        if (Externalizable.class.isAssignableFrom(type))
+            return "Externalizable";
+        if (Throwable.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type))
+            return "a Throwable, Collection or Map";
+        if (Modifier.isAbstract(type.getModifiers()))
+            return "abstract";
+        if (Message.class.isAssignableFrom(type))
+            return "a protostuff Message, which serializes itself";
+        if (!ProtostuffEnvironment.checksFieldTypes())
+            return "an application class, and protostuff was started without field type checks";
         if (!ProtostuffEnvironment.usesSerializationConstructors() && hasNoArgConstructor(type))
-            return false;
+            return "a class with its own no-argument constructor, and protostuff was started to call it";
         Set<String> names = new HashSet<>();
         for (Class<?> c = type; c != Object.class; c = c.getSuperclass())
         {
             if (JdkTypes.isJdk(c) || !Serializable.class.isAssignableFrom(c))
-                return false;
+                return "a subclass of " + c.getName();
             for (var method : c.getDeclaredMethods())
             {
                 if (SERIALIZATION_METHODS.contains(method.getName()) && !Modifier.isStatic(method.getModifiers()))
-                    return false;
+                    return "a class with its own " + method.getName();
             }
             for (Field field : c.getDeclaredFields())
             {
                 int modifiers = field.getModifiers();
                 if (field.getName().equals("serialPersistentFields") && Modifier.isStatic(modifiers))
-                    return false;
+                    return "a class with serialPersistentFields";
                 if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers))
                     continue;
                 // protostuff skips @Deprecated fields and obeys its own annotations; a repeated name loses a field
                 if (hasProtostuffAnnotation(field) || !names.add(field.getName()))
-                    return false;
+                    return "a class whose field " + field.getName() + " protostuff would skip or lose";
             }
         }
-        return true;
+        return null;
     }
 
     private static boolean hasProtostuffAnnotation(Field field)

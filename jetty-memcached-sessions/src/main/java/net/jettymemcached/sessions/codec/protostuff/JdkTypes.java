@@ -53,7 +53,7 @@ import io.protostuff.runtime.DefaultIdStrategy;
 /**
  * The JDK types the protostuff codec writes itself, each known to come back as Java serialization gives it back.
  * Every other JDK type in an attribute sends that attribute to Java serialization, and is refused when read from a
- * protostuff value (a stored value cannot make us instantiate an arbitrary JDK class).
+ * protostuff value (a stored value cannot make us instantiate an arbitrary JDK class; see {@link ClassAdmission}).
  */
 final class JdkTypes
 {
@@ -118,6 +118,12 @@ final class JdkTypes
         DELEGATES.forEach(strategy::registerDelegate);
     }
 
+    /** @return the immutable values written as text, each under its class name */
+    static List<TextDelegate<?>> delegates()
+    {
+        return DELEGATES;
+    }
+
     /** @return whether the class comes with the JDK (bootstrap or platform loader) */
     static boolean isJdk(Class<?> type)
     {
@@ -156,13 +162,5 @@ final class JdkTypes
         if (value instanceof SortedMap<?, ?> map)
             return map.comparator() == null;
         return true;
-    }
-
-    /** @return whether a protostuff value may name this JDK class: only the types this codec writes */
-    static boolean isReadable(Class<?> type)
-    {
-        while (type.isArray())
-            type = type.getComponentType();
-        return type.isPrimitive() || type == Object.class || Enum.class.isAssignableFrom(type) || isLeaf(type) || isCollection(type) || isMap(type);
     }
 }

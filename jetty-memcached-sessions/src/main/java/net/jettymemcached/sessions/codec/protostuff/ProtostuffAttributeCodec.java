@@ -1,17 +1,17 @@
 package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 
 import io.protostuff.ByteArrayInput;
 import io.protostuff.GraphByteArrayInput;
 import io.protostuff.LinkedBuffer;
 import io.protostuff.ProtostuffOutput;
+import io.protostuff.Schema;
 import net.jettymemcached.sessions.codec.AttributeCodec;
-import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.ForLoader;
 import net.jettymemcached.sessions.codec.protostuff.ProtostuffSchemas.Holder;
 import net.jettymemcached.sessions.security.DeserializationFilters;
+import net.jettymemcached.sessions.security.DeserializationFilters.Limits;
 
 /**
  * The default codec: protostuff's runtime schema in graph mode, so cycles and shared references survive, enums are
@@ -20,8 +20,11 @@ import net.jettymemcached.sessions.security.DeserializationFilters;
  * faithfully ({@link ProtostuffFidelity}) so that the value goes to Java serialization instead.
  * <p>
  * It runs in a stock Jetty on Java 17 without JVM flags: JDK types are written through their public API (collections
- * from their elements, value types as text) and never through their private fields; application classes are
- * accessed with {@code sun.misc.Unsafe} from the {@code jdk.unsupported} module, which Java 17 still exports.
+ * from their elements, value types as text) and never through their private fields; the fields of application
+ * classes are read and set by reflection, which checks the type of every value stored.
+ * <p>
+ * Reading admits only what writing produces ({@link ReadingIdStrategy}): a value naming anything else is unreadable,
+ * and no code of what it names runs.
  */
 public class ProtostuffAttributeCodec implements AttributeCodec
 {
@@ -35,6 +38,7 @@ public class ProtostuffAttributeCodec implements AttributeCodec
     private static final ThreadLocal<LinkedBuffer> BUFFERS = ThreadLocal.withInitial(() -> LinkedBuffer.allocate(4096));
 
     private final ProtostuffSchemas schemas;
+    private final Limits limits;
 
     /** With the default deserialization filter. */
     public ProtostuffAttributeCodec()
@@ -42,10 +46,11 @@ public class ProtostuffAttributeCodec implements AttributeCodec
         this(DeserializationFilters.parse(null));
     }
 
-    /** @param filter checks every application class named in stored bytes before it is used */
+    /** @param filter checks every application class named in stored bytes before it is used; its caps bound every value */
     public ProtostuffAttributeCodec(ObjectInputFilter filter)
     {
         this.schemas = new ProtostuffSchemas(filter);
+        this.limits = DeserializationFilters.limits(filter);
     }
 
     @Override
@@ -75,7 +80,7 @@ public class ProtostuffAttributeCodec implements AttributeCodec
         try
         {
             ProtostuffOutput output = new ProtostuffOutput(buffer);
-            schemas.current().schema().writeTo(new StringTableOutput(output, ProtostuffFidelity.lastGraphSize()), holder);
+            schemas.current().writer().writeTo(new StringTableOutput(output, ProtostuffFidelity.lastGraphSize()), holder);
             return output.toByteArray();
         }
         catch (RuntimeException x)
@@ -97,36 +102,39 @@ public class ProtostuffAttributeCodec implements AttributeCodec
     @Override
     public Object decode(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException
     {
-        ForLoader loader = schemas.current();
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader.readLoader());
+        Schema<Holder> reader = schemas.current().reader();
         try
         {
+            ValueGuard guard = new ValueGuard(limits, length);
             Holder holder = new Holder();
             ByteArrayInput input = new ByteArrayInput(bytes, offset, length, true);
             GraphByteArrayInput graph = new GraphByteArrayInput(input, Math.max(10, length / 32));
-            loader.schema().mergeFrom(new StringTableInput(graph, bytes, offset, length), holder);
+            reader.mergeFrom(new StringTableInput(graph, input, bytes, offset, length, guard), holder);
             input.checkLastTagWas(0);
             return holder.value;
         }
-        catch (RuntimeException | LinkageError | StackOverflowError x)
+        catch (OutOfMemoryError | StackOverflowError x)
+        {
+            // what this value built is garbage once it is dropped; the value is unreadable, the JVM goes on
+            throw new IOException("protostuff value exhausted the JVM: " + x, x);
+        }
+        catch (RuntimeException | LinkageError x)
         {
             // protostuff may wrap the refusal of a class named deep inside the value
             for (Throwable cause = x; cause != null; cause = cause.getCause())
             {
                 if (cause instanceof ClassRefusedException refused)
-                {
-                    if (refused.isMissing())
-                        throw new ClassNotFoundException(refused.getMessage());
-                    throw new InvalidClassException(refused.getMessage(), "refused by the deserialization filter");
-                }
+                    throw checked(refused);
             }
             throw new IOException("protostuff cannot read the value: " + x, x);
         }
-        finally
-        {
-            thread.setContextClassLoader(context);
-        }
+    }
+
+    private static IOException checked(ClassRefusedException refused) throws ClassNotFoundException
+    {
+        Exception checked = refused.toChecked();
+        if (checked instanceof ClassNotFoundException missing)
+            throw missing;
+        return (IOException)checked;
     }
 }

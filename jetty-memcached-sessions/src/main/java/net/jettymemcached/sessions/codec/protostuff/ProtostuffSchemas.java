@@ -13,8 +13,10 @@ import io.protostuff.runtime.RuntimeSchema;
  * protostuff's schemas, one set per webapp class loader.
  * <p>
  * protostuff caches classes by name; shared by two webapps (or by a redeployed webapp and its predecessor) the cache
- * would hand one webapp the other's class. Each loader therefore gets its own {@link DefaultIdStrategy}. The loader
- * is held weakly and its schemas softly, so an undeployed webapp's classes can still be unloaded.
+ * would hand one webapp the other's class. Each loader therefore gets its own strategies: protostuff's
+ * {@link DefaultIdStrategy} for writing, and a {@link ReadingIdStrategy} for reading, so that what a stored value names
+ * is checked and never reaches the writer's caches. The loader is held weakly and its schemas softly, so an
+ * undeployed webapp's classes can still be unloaded.
  */
 final class ProtostuffSchemas
 {
@@ -24,8 +26,8 @@ final class ProtostuffSchemas
         Object value;
     }
 
-    /** The schemas of one class loader, and the loader that checks classes named in stored bytes. */
-    record ForLoader(ClassLoader loader, Schema<Holder> schema, FilteringClassLoader readLoader)
+    /** The schemas of one class loader: one to write with, one to read with. */
+    record ForLoader(ClassLoader loader, Schema<Holder> writer, Schema<Holder> reader)
     {
     }
 
@@ -64,8 +66,9 @@ final class ProtostuffSchemas
 
     private ForLoader create(ClassLoader loader)
     {
-        DefaultIdStrategy strategy = new DefaultIdStrategy(ProtostuffEnvironment.STRATEGY_FLAGS);
-        JdkTypes.registerDelegates(strategy);
-        return new ForLoader(loader, RuntimeSchema.createFrom(Holder.class, strategy), new FilteringClassLoader(loader, filter));
+        DefaultIdStrategy writing = new DefaultIdStrategy(ProtostuffEnvironment.STRATEGY_FLAGS);
+        JdkTypes.registerDelegates(writing);
+        ReadingIdStrategy reading = new ReadingIdStrategy(new ClassAdmission(loader, filter));
+        return new ForLoader(loader, RuntimeSchema.createFrom(Holder.class, writing), RuntimeSchema.createFrom(Holder.class, reading));
     }
 }

@@ -26,6 +26,8 @@ final class StringTable
     /** Longer strings are rarely repeated and costly to hash. */
     static final int MAX_LENGTH = 256;
     static final int MAX_ENTRIES = 4096;
+    /** The longest field a reference can name: a candidate of {@link #MAX_LENGTH} characters, escaped as hex. */
+    private static final int MAX_TARGET_BYTES = 2 + 4 * MAX_LENGTH;
     private static final char MARK = '\u0000';
     private static final char HEX = '!';
 
@@ -86,25 +88,36 @@ final class StringTable
     /**
      * @param value a string as read
      * @param data  holds the whole value at {@code [offset, offset + length)}; references point to its string fields
-     * @return the string it stands for
+     * @return the string it stands for; a reference must name a string the encoder would have referenced
      */
     static String resolve(String value, byte[] data, int offset, int length) throws IOException
     {
         if (!isReference(value))
             return unescape(value);
+        String target = stringFieldAt(data, offset, length, position(value));
+        if (isReference(target))
+            throw new ProtobufException("string reference to a reference");
+        String resolved = unescape(target);
+        if (!isCandidate(resolved))
+            throw new ProtobufException("string reference to a string of " + resolved.length() + " characters, which the encoder never references");
+        return resolved;
+    }
+
+    /** @return the position a reference names */
+    static int position(String reference) throws IOException
+    {
         int position;
         try
         {
-            position = Integer.parseInt(value, 1, value.length(), 36);
+            position = Integer.parseInt(reference, 1, reference.length(), 36);
         }
         catch (NumberFormatException x)
         {
             throw new ProtobufException("malformed string reference");
         }
-        String target = stringFieldAt(data, offset, length, position);
-        if (isReference(target))
-            throw new ProtobufException("string reference to a reference");
-        return unescape(target);
+        if (position < 0)
+            throw new ProtobufException("malformed string reference");
+        return position;
     }
 
     /** Reads the length-delimited string field (tag, length, UTF-8) that starts at {@code position}. */
@@ -116,6 +129,8 @@ final class StringTable
         int size = readVarint(data, cursor, limit);
         if (size < 0 || cursor[0] + (long)size > limit)
             throw new ProtobufException("string reference out of bounds");
+        if (size > MAX_TARGET_BYTES)
+            throw new ProtobufException("string reference to a string of " + size + " bytes, which the encoder never references");
         return StringSerializer.STRING.deser(data, cursor[0], size);
     }
 

@@ -133,6 +133,9 @@ class AttributeCompatibilityTest
             row("Integer[] with null", PROTOSTUFF, () -> new Integer[]{1, null, 3}),
             row("int[][]", PROTOSTUFF, () -> new int[][]{{1}, {2, 3}, {}}),
             row("Object[] mixed", PROTOSTUFF, () -> new Object[]{"s", 1, null, new int[]{4}, Colour.RED}),
+            row("Comparable[] of JDK values and an enum", PROTOSTUFF, () -> new Comparable<?>[]{"s", 1, Colour.RED}),
+            row("Number[]", PROTOSTUFF, () -> new Number[]{1, 2.5, new BigDecimal("1.50")}),
+            row("Serializable[][]", PROTOSTUFF, () -> new java.io.Serializable[][]{{"a", 2L}, {}}),
             // text and numbers
             row("String", TEXT, () -> "h\u00e9llo w\u00f6rld \u65e5\u672c \uD83D\uDE00"),
             row("empty String", TEXT, () -> ""),

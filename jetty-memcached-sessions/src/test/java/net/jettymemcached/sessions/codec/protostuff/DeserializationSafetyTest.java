@@ -7,10 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.protostuff.GraphIOUtil;
-import io.protostuff.LinkedBuffer;
-import io.protostuff.runtime.DefaultIdStrategy;
-import io.protostuff.runtime.RuntimeSchema;
 import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.codec.WebappClasses;
 import net.jettymemcached.sessions.format.AttributeCodecs;
@@ -213,10 +209,7 @@ class DeserializationSafetyTest
     {
         // protostuff itself would happily instantiate any JDK class named in the bytes
         assertTrue(ProtostuffEnvironment.usesSerializationConstructors(), "our settings come first");
-        DefaultIdStrategy plain = new DefaultIdStrategy();
-        ProtostuffSchemas.Holder holder = new ProtostuffSchemas.Holder();
-        holder.value = new AtomicReference<>("x");
-        byte[] forged = GraphIOUtil.toByteArray(holder, RuntimeSchema.createFrom(ProtostuffSchemas.Holder.class, plain), LinkedBuffer.allocate(256));
+        byte[] forged = ForgedValues.pojoNamed(AtomicReference.class.getName());
         SessionEnvelope writer = new SessionEnvelope(new RawCodec(forged));
         byte[] bytes = encodeOne(writer, 12345L);
         String message = unreadable(bytes, envelope("protostuff", ""), getClass().getClassLoader());
