@@ -53,7 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * Bounded by {@code fuzz.inputs} (default 200,000) and {@code fuzz.seconds} (default 60), whichever comes first.
  * Other settings: {@code fuzz.seed}, {@code fuzz.input} (replay one input), {@code fuzz.hex} with
- * {@code fuzz.config} (replay a stored value in hex), {@code fuzz.maxAllocMb} (64), {@code fuzz.maxHeapGrowthMb}
+ * {@code fuzz.config} (replay a stored value in hex), {@code fuzz.attribute} with {@code fuzz.config} and
+ * {@code fuzz.codec} (default 2, protostuff: one attribute's bytes in hex, in a session of the corpus), {@code fuzz.maxAllocMb} (64), {@code fuzz.maxHeapGrowthMb}
  * (64), {@code fuzz.slowMillis} (5000), {@code fuzz.hangSeconds} (30). The first {@value #MAX_KINDS} distinct
  * failure kinds are reported, each with its shortest input. With {@code fuzz.seconds=0} the run is bounded by the
  * count alone, and the inputs are exactly those of the seed; a decode that changes what a later one gives (a class
@@ -161,6 +162,7 @@ class StoredValueFuzzTest
         long seconds = Long.getLong("fuzz.seconds", 60);
         Long only = Long.getLong("fuzz.input");
         String hex = System.getProperty("fuzz.hex");
+        String attribute = System.getProperty("fuzz.attribute");
 
         long started = System.nanoTime();
         Fuzzer fuzzer = new Fuzzer(seed);
@@ -173,13 +175,16 @@ class StoredValueFuzzTest
         Stats stats = new Stats();
         for (Seed s : fuzzer.seeds)
             fuzzer.run(new Input(-1, Family.UNMUTATED, s, s.config(), s.value(), Check.EXACT, "corpus value " + s.name(), null), stats);
-        if (hex != null)
+        if (hex != null || attribute != null)
         {
             Config config = READERS.stream().filter(c -> c.name().equals(System.getProperty("fuzz.config", "protostuff"))).findFirst().orElseThrow();
-            Input input = new Input(-1, Family.RANDOM_BYTES, null, config, HEX.parseHex(hex.trim()), Check.ANY_SESSION, "given as fuzz.hex", null);
+            Input input = hex != null
+                ? new Input(-1, Family.RANDOM_BYTES, null, config, HEX.parseHex(hex.trim()), Check.ANY_SESSION, "given as fuzz.hex", null)
+                : fuzzer.withAttribute(config, Integer.getInteger("fuzz.codec", ProtostuffAttributeCodec.ID), HEX.parseHex(attribute.trim()));
+            System.out.println("[fuzz] " + input.mutation() + ", read by " + config.name() + ": " + hexOf(input.value(), 4096));
             // twice: a decode may change what the next one gives (a class left uninitializable)
             for (int i = 1; i <= 2; i++)
-                System.out.println("[fuzz] fuzz.hex read by " + config.name() + ", decode " + i + ": " + fuzzer.run(input, stats).label);
+                System.out.println("[fuzz] decode " + i + ": " + fuzzer.run(input, stats).label);
         }
         else if (only != null)
         {
@@ -784,6 +789,16 @@ class StoredValueFuzzTest
             return out.toByteArray();
         }
 
+        /** A session of the corpus written by {@code config} holding one attribute of these bytes (fuzz.attribute). */
+        Input withAttribute(Config config, int codec, byte[] bytes)
+        {
+            Seed s = sessions.stream().filter(x -> x.config().equals(config)).findFirst().orElse(sessions.get(0));
+            Mutator m = new Mutator(new SplittableRandom(0));
+            m.note("attribute 'a' (codec " + codec + ") given as fuzz.attribute in " + s.name());
+            byte[] body = new Body(s.model().meta(), List.of(new Attr("a".getBytes(StandardCharsets.UTF_8), codec, bytes))).bytes();
+            return forged(-1, Family.RANDOM_ATTRIBUTES, s, m, body, bytes);
+        }
+
         private Input randomAttributes(long index, Seed s, Mutator m)
         {
             List<Attr> attrs = new ArrayList<>();
@@ -1286,7 +1301,10 @@ class StoredValueFuzzTest
             if (e.input() != null)
             {
                 Input in = e.input();
-                out.append(String.format("%n       replay: -Dfuzz.seed=%d -Dfuzz.input=%d   (or -Dfuzz.config=%s -Dfuzz.hex=<value>)", seed, in.index(), in.reader().name()));
+                if (in.index() >= 0)
+                    out.append(String.format("%n       replay: -Dfuzz.seed=%d -Dfuzz.input=%d   (or -Dfuzz.config=%s -Dfuzz.hex=<value>)", seed, in.index(), in.reader().name()));
+                else
+                    out.append(String.format("%n       replay: -Dfuzz.config=%s -Dfuzz.hex=<value>", in.reader().name()));
                 out.append(String.format("%n       %s from %s, read by %s: %s", in.family(), in.seed() == null ? "-" : in.seed().name(), in.reader().name(), in.mutation()));
                 if (in.attribute() != null)
                     out.append(String.format("%n       attribute bytes: %s", hexOf(in.attribute(), 1024)));
