@@ -1170,18 +1170,18 @@ class StoredValueFuzzTest
     }
 
     /**
-     * @return the first Error in the chain, except a linkage error the JDK's reflection already turned into an
-     * exception (Java serialization asked to instantiate an abstract class: {@code InstantiationError} inside an
-     * {@code InstantiationException}); a VirtualMachineError counts wherever it is
+     * @return the first Error in the chain that an unreadable must not hide: one of the VM (out of memory above all;
+     * a stack overflow, which the envelope documents catching, is returned for counting), or a class whose
+     * initializer failed, which no later decode can use; other linkage errors are part of what the envelope
+     * documents as unreadable (a class that cannot be linked)
      */
     private static Throwable errorBehind(Throwable x)
     {
-        Throwable wrapper = null;
-        for (Throwable cause = x; cause != null && cause != wrapper; wrapper = cause, cause = cause.getCause())
+        for (Throwable cause = x; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
         {
-            if (cause instanceof VirtualMachineError)
+            if (cause instanceof VirtualMachineError || cause instanceof ExceptionInInitializerError)
                 return cause;
-            if (cause instanceof Error && !(cause instanceof LinkageError && wrapper instanceof ReflectiveOperationException))
+            if (cause instanceof NoClassDefFoundError && String.valueOf(cause.getMessage()).startsWith("Could not initialize class"))
                 return cause;
         }
         return null;
