@@ -1,9 +1,6 @@
 package net.jettymemcached.sessions.codec.protostuff;
 
 import java.io.IOException;
-import java.util.Collection;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,7 +94,7 @@ final class ReadingIdStrategy extends IdStrategy
             known = enums.computeIfAbsent(type, t ->
             {
                 admission.checkEnum(t);
-                return ReadEnum.of(t, this);
+                return ReadingFactories.enumConstants(t, this);
             });
         }
         return (EnumIO<? extends Enum<?>>)known;
@@ -180,7 +177,7 @@ final class ReadingIdStrategy extends IdStrategy
             if (JdkTypes.isCollection(factory.typeClass()))
                 return factory;
         }
-        return new RefusedCollection(name);
+        return ReadingFactories.refusedCollection(name);
     }
 
     private static MapSchema.MessageFactory map(String name)
@@ -191,7 +188,7 @@ final class ReadingIdStrategy extends IdStrategy
             if (JdkTypes.isMap(factory.typeClass()))
                 return factory;
         }
-        return new RefusedMap(name);
+        return ReadingFactories.refusedMap(name);
     }
 
     /** An admitted class's schema, made when a value first holds one (a field may be declared with any class). */
@@ -223,82 +220,6 @@ final class ReadingIdStrategy extends IdStrategy
         public Pipe.Schema<T> getPipeSchema()
         {
             throw new UnsupportedOperationException("reads only");
-        }
-    }
-
-    /** Enum constants by name, as the encoder writes them; never an EnumSet or EnumMap, which it leaves to Java. */
-    private static final class ReadEnum<E extends Enum<E>> extends EnumIO<E>
-    {
-        private ReadEnum(Class<E> type, IdStrategy strategy)
-        {
-            super(type, strategy);
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        static EnumIO<? extends Enum<?>> of(Class<?> type, IdStrategy strategy)
-        {
-            return new ReadEnum(type, strategy);
-        }
-
-        @Override
-        public E readFrom(Input input) throws IOException
-        {
-            return getByAlias(input.readString());
-        }
-
-        @Override
-        public CollectionSchema.MessageFactory getEnumSetFactory()
-        {
-            return new RefusedCollection(EnumSet.class.getName());
-        }
-
-        @Override
-        public MapSchema.MessageFactory getEnumMapFactory()
-        {
-            return new RefusedMap(EnumMap.class.getName());
-        }
-
-        @Override
-        public EnumSet<E> newEnumSet()
-        {
-            throw ClassRefusedException.notWritten(EnumSet.class.getName(), "left to Java serialization by the encoder");
-        }
-
-        @Override
-        public <V> EnumMap<E, V> newEnumMap()
-        {
-            throw ClassRefusedException.notWritten(EnumMap.class.getName(), "left to Java serialization by the encoder");
-        }
-    }
-
-    /** Stands for a collection the encoder never writes: refuses when a value holds one. */
-    private record RefusedCollection(String name) implements CollectionSchema.MessageFactory
-    {
-        @Override
-        public <V> Collection<V> newMessage()
-        {
-            throw ClassRefusedException.notWritten(name, "not a collection the encoder writes through protostuff");
-        }
-
-        @Override
-        public Class<?> typeClass()
-        {
-            return Collection.class;
-        }
-    }
-
-    private record RefusedMap(String name) implements MapSchema.MessageFactory
-    {
-        @Override
-        public <K, V> Map<K, V> newMessage()
-        {
-            throw ClassRefusedException.notWritten(name, "not a map the encoder writes through protostuff");
-        }
-
-        @Override
-        public Class<?> typeClass()
-        {
-            return Map.class;
         }
     }
 
