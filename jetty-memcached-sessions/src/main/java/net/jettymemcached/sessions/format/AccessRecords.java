@@ -117,7 +117,7 @@ public final class AccessRecords
     }
 
     /** What a record belongs to: the session's id, context path and virtual host. */
-    private static byte[] binding(SessionData data)
+    static byte[] binding(SessionData data)
     {
         try
         {

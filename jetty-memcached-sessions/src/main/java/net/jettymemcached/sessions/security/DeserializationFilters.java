@@ -17,11 +17,11 @@ import java.util.function.LongFunction;
 public final class DeserializationFilters
 {
     /** The default caps, which also stand in for a cap a configured pattern leaves out (see {@link #limits}). */
-    public static final Limits DEFAULT_LIMITS = new Limits(10_000_000, 500, 1_000_000, Long.MAX_VALUE);
+    public static final Limits DEFAULT_LIMITS = new Limits(1_000_000, 500, 1_000_000, Long.MAX_VALUE);
 
     /** The documented default pattern. */
     public static final String DEFAULT_PATTERN = String.join(";",
-        "maxdepth=500", "maxrefs=1000000", "maxarray=10000000",
+        "maxdepth=500", "maxrefs=1000000", "maxarray=1000000",
         "!org.apache.commons.collections.functors.*",
         "!org.apache.commons.collections4.functors.*",
         "!org.apache.commons.beanutils.**",

@@ -49,6 +49,9 @@ final class FuzzCorpus
 {
     static final String ID = "node0fuzz4711abc-n1";
     static final String CONTEXT = "_shop";
+    static final String VHOST = "shop.example.com";
+    /** What every value of the corpus belongs to (its access records are bound to it). */
+    static final SessionData BOUND = new SessionData(ID, CONTEXT, VHOST, 0, 0, 0, 0);
     static final String KEY_A = "fuzz-signing-key-A-0123456789";
     static final String KEY_B = "fuzz-signing-key-B-9876543210";
     static final int HEADER = 12;
@@ -205,12 +208,12 @@ final class FuzzCorpus
             if (k % 5 == 0 && i == count / 2)
             {
                 // a record appended to an older copy by a Jetty that had not seen this write: ignored
-                records.writeBytes(new AccessRecord(generation - 1, 1, 2, 3, 4, 5).encode());
+                records.writeBytes(new AccessRecords(config.signer()).encode(new AccessRecord(generation - 1, 1, 2, 3, 4, 5), session));
             }
             long t = session.getAccessed() + 60_000L * (i + 1);
             long maxInactive = i == 2 ? session.getMaxInactiveMs() * 2 : session.getMaxInactiveMs();
             AccessRecord record = new AccessRecord(generation, t + 5, t, t - 30_000, maxInactive < 0 ? 0 : t + maxInactive, maxInactive);
-            records.writeBytes(record.encode());
+            records.writeBytes(new AccessRecords(config.signer()).encode(record, session));
             states.add(new long[]{record.savedAt(), record.accessed(), record.lastAccessed(), record.expiry(), record.maxInactiveMs()});
         }
         byte[] value = Mutator.concat(StoredValue.frame(envelope), records.toByteArray());
@@ -344,7 +347,7 @@ final class FuzzCorpus
 
     static SessionData session(String kind)
     {
-        SessionData data = new SessionData(ID, CONTEXT, "shop.example.com", 1_700_000_000_001L, 1_700_000_100_002L, 1_700_000_050_003L, 1_800_000L);
+        SessionData data = new SessionData(ID, CONTEXT, VHOST, 1_700_000_000_001L, 1_700_000_100_002L, 1_700_000_050_003L, 1_800_000L);
         data.setCookieSet(1_700_000_000_004L);
         data.setExpiry(1_700_001_900_005L);
         data.setLastSaved(1_700_000_100_006L);

@@ -217,8 +217,9 @@ class StoredValueFuzzTest
 
     static Loaded load(SessionEnvelope envelope, byte[] value) throws UnreadableEnvelopeException
     {
-        StoredValue stored = StoredValue.parse(value);
-        SessionEnvelope.Decoded decoded = envelope.decodeWithDigest(stored.envelope(), new MemcachedSessionData(ID, CONTEXT, "0.0.0.0", 0, 0, 0, 0));
+        MemcachedSessionData target = new MemcachedSessionData(ID, CONTEXT, FuzzCorpus.VHOST, 0, 0, 0, 0);
+        StoredValue stored = StoredValue.parse(value, envelope.accessRecords(), target);
+        SessionEnvelope.Decoded decoded = envelope.decodeWithDigest(stored.envelope(), target);
         if (decoded.isTombstone())
             return new Loaded(null, decoded.generation(), null, decoded.tombstone());
         SessionData data = decoded.data();
@@ -431,7 +432,8 @@ class StoredValueFuzzTest
         {
             byte[] value = s.value();
             int start = s.envelopeEnd();
-            int records = (value.length - start) / AccessRecord.SIZE;
+            int size = recordSize(s);
+            int records = (value.length - start) / size;
             Check check = Check.STORED;
             switch (m.nextInt(9))
             {
@@ -452,13 +454,13 @@ class StoredValueFuzzTest
                 }
                 case 2, 3 ->
                 {
-                    // a forged record: right magic, generation and CRC, fields at the edges
+                    // a forged record: right magic, generation and CRC (or tag, with the key), fields at the edges
                     byte[] forged = record(s, m, s.generation());
                     long[] edges = {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, 1};
                     for (int field = 0; field < 5; field++)
                         if (m.chance(40))
                             forged = Mutator.putLong(forged, 10 + 8 * field, edges[m.nextInt(edges.length)]);
-                    forged = withRecordCrc(forged);
+                    forged = reseal(s, forged);
                     value = Mutator.concat(value, forged);
                     m.note("forged record with fields at the edges");
                     check = Check.STORED_BUT_ACCESS;
@@ -475,10 +477,10 @@ class StoredValueFuzzTest
                 }
                 case 5 ->
                 {
-                    // a record with a bad magic but the right CRC: must be ignored
+                    // a record with a bad magic but the right CRC (or tag): must be ignored
                     byte[] bad = record(s, m, s.generation());
                     bad[m.nextInt(2)] ^= (byte)(1 + m.nextInt(255));
-                    value = Mutator.concat(value, withRecordCrc(bad));
+                    value = Mutator.concat(value, reseal(s, bad));
                     m.note("record with a bad magic, CRC recomputed");
                 }
                 case 6 ->
@@ -488,19 +490,19 @@ class StoredValueFuzzTest
                         value = Mutator.concat(value, record(s, m, s.generation()));
                         check = Check.STORED_BUT_ACCESS;
                     }
-                    int from = start + AccessRecord.SIZE * m.nextInt(Math.max(1, records));
+                    int from = start + size * m.nextInt(Math.max(1, records));
                     int times = new int[]{1, 10, 1000, 10_000}[m.nextInt(4)];
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     out.write(value, 0, value.length);
                     for (int i = 0; i < times; i++)
-                        out.write(value, from, AccessRecord.SIZE);
+                        out.write(value, from, size);
                     value = out.toByteArray();
                     m.note("record at " + from + " appended " + times + " times");
                 }
                 case 7 ->
                 {
-                    int at = start + AccessRecord.SIZE * m.nextInt(records + 1);
-                    byte[] garbage = m.garbage(1 + m.nextInt(m.chance(50) ? AccessRecord.SIZE - 1 : 200));
+                    int at = start + size * m.nextInt(records + 1);
+                    byte[] garbage = m.garbage(1 + m.nextInt(m.chance(50) ? size - 1 : 200));
                     value = Mutator.splice(value, at, at, garbage);
                     m.note(garbage.length + " garbage bytes inserted at " + at);
                 }
@@ -509,8 +511,8 @@ class StoredValueFuzzTest
                     // a record that repeats a stored state: reordering cannot give a state never stored
                     if (records > 0)
                     {
-                        int from = start + AccessRecord.SIZE * m.nextInt(records);
-                        value = Mutator.concat(value, Arrays.copyOfRange(value, from, from + AccessRecord.SIZE));
+                        int from = start + size * m.nextInt(records);
+                        value = Mutator.concat(value, Arrays.copyOfRange(value, from, from + size));
                         m.note("stored record at " + from + " repeated last");
                     }
                     else
@@ -520,15 +522,28 @@ class StoredValueFuzzTest
             return new Input(index, Family.ACCESS_RECORDS, s, s.config(), value, check, m.log(), null);
         }
 
-        /** A record of the seed's session with plausible times, for {@code generation}. */
+        /** A record of the seed's session with plausible times, for {@code generation}, sealed as its server seals them. */
         private static byte[] record(Seed s, Mutator m, long generation)
         {
             long base = 1_700_000_000_000L + m.nextInt(1_000_000);
-            return new AccessRecord(generation, base, base + 1, base, base + 1_800_000, 1_800_000).encode();
+            return new AccessRecords(s.config().signer()).encode(new AccessRecord(generation, base, base + 1, base, base + 1_800_000, 1_800_000), FuzzCorpus.BOUND);
         }
 
-        private static byte[] withRecordCrc(byte[] record)
+        /** Bytes of one record of the seed's server: 54 with a CRC, 66 with the signing key's tag. */
+        private static int recordSize(Seed s)
         {
+            return s.config().signer() == null ? AccessRecord.SIZE : AccessRecords.SIGNED_SIZE;
+        }
+
+        /** Recomputes the record's CRC, or its tag with the key: a forger who knows the format (and, here, the key). */
+        private static byte[] reseal(Seed s, byte[] record)
+        {
+            if (s.config().signer() != null)
+            {
+                byte[] copy = record.clone();
+                s.config().signer().tag(AccessRecords.binding(FuzzCorpus.BOUND), copy, 0, AccessRecords.SIGNED_SIZE - AccessRecords.TAG, AccessRecords.TAG);
+                return copy;
+            }
             CRC32 crc = new CRC32();
             crc.update(record, 0, AccessRecord.SIZE - 4);
             return Mutator.putInt(record, AccessRecord.SIZE - 4, (int)crc.getValue());

@@ -12,7 +12,7 @@ class FilterLimitsTest
     void theDefaultPatternsCaps()
     {
         assertEquals(DeserializationFilters.DEFAULT_LIMITS, DeserializationFilters.limits(DeserializationFilters.parse(null)));
-        assertEquals(new Limits(10_000_000, 500, 1_000_000, Long.MAX_VALUE), DeserializationFilters.DEFAULT_LIMITS);
+        assertEquals(new Limits(1_000_000, 500, 1_000_000, Long.MAX_VALUE), DeserializationFilters.DEFAULT_LIMITS);
     }
 
     @Test
