@@ -7,6 +7,8 @@ import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which requests lock their session, and what happens when a lock is not obtained (non-sticky mode): the one owner
@@ -16,6 +18,7 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 @ManagedObject("Session locking of non-sticky requests")
 public class RequestLocking
 {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLocking.class);
     private final SessionLocks locks;
     private final LockRenewal renewal;
     private final LockingMode mode;
@@ -105,7 +108,7 @@ public class RequestLocking
                 catch (RuntimeException x)
                 {
                     // The lock expires by itself; the request's other locks are still released.
-                    org.slf4j.LoggerFactory.getLogger(RequestLocking.class).warn("lock {} not released: {}", lock, x.toString());
+                    LOG.warn("lock {} not released: {}", lock, x.toString());
                 }
             }
         }

@@ -325,18 +325,18 @@ public final class SessionReplicas
 
     /**
      * Replaces every copy by a tombstone: the primary, and the backup on every live node after it (the backup moves
-     * when a node dies); deletes the lock. A tombstone is final, so it is written over whatever is there. A node that
+     * when a node dies). The session's lock is left to its holder, which releases it by token: deleting it here would
+     * delete the lock of whichever request holds it now. A tombstone is final, so it is written over whatever is there. A node that
      * is down gets its tombstone when it answers again ({@link PendingTombstones}); meanwhile a copy it still holds
      * is older than the tombstones on the others, which every read consults (and the next read copies one over it).
      *
      * @return true if the primary node got its tombstone
      */
-    public boolean tombstone(SessionId id, String primaryKey, String backupKey, String lockKey, int ttl, byte[] tombstone, CopyVersion version)
+    public boolean tombstone(SessionId id, String primaryKey, String backupKey, int ttl, byte[] tombstone, CopyVersion version)
     {
         Item item = new Item(tombstone, version.flags());
         stats.tombstoned();
         boolean primaryDone = setQuietly(placement.primary(id), primaryKey, ttl, item);
-        deleteQuietly(placement.lockNode(id), lockKey);
         for (MemcachedNode node : placement.nodes().after(id.nodeId()))
         {
             if (placement.isLive(node.id()))
@@ -360,18 +360,6 @@ public final class SessionReplicas
                 pendingTombstones.add(node, key, ttl, item);
             degradedLog.warn("tombstone {} not written on {} (written when it answers again): {}", key, node, x.getMessage());
             return false;
-        }
-    }
-
-    private void deleteQuietly(MemcachedNode node, String key)
-    {
-        try
-        {
-            access.delete(node, key);
-        }
-        catch (NodeUnavailableException x)
-        {
-            LOG.debug("{} not deleted on {}: {}", key, node, x.getMessage());
         }
     }
 }

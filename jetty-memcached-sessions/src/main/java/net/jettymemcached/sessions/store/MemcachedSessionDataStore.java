@@ -282,7 +282,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             parts.writer().cancel(key, 2 * parts.operationTimeout().toMillis());
         byte[] tombstone = StoredValue.frame(parts.envelope().encodeTombstone(id, _context.getCanonicalContextPath(), generation, movedTo));
         CopyVersion version = movedTo == null ? CopyVersion.of(0, true) : CopyVersion.movedAt(generation);
-        return parts.replicas().tombstone(sessionId, key, keys.backup(id), keys.lock(id), tombstoneTtl(), tombstone, version);
+        return parts.replicas().tombstone(sessionId, key, keys.backup(id), tombstoneTtl(), tombstone, version);
     }
 
     /**
