@@ -156,9 +156,9 @@ public final class LoadBenchmark
             return;
         }
         int exit = SpeedTable.run();
-        System.out.printf(Locale.ROOT, "Command (from the project root; -D settings before -cp):%n%s%n", COMMAND);
         if (exit != 0)
             System.exit(exit);
+        System.out.printf(Locale.ROOT, "Command (from the project root; -D settings before -cp):%n%s%n", COMMAND);
     }
 
     /** The detailed variants: client threads in this JVM, a read/modify mix, latencies and bytes per request. */

@@ -170,6 +170,14 @@ final class SpeedTable
                 + settings.connections() + "): every connection needs its own sessions");
             return 2;
         }
+        Set<String> known = setups().stream().map(Setup::id).collect(Collectors.toSet());
+        List<String> unknown = settings.rows().stream().filter(id -> !known.contains(id)).sorted().toList();
+        if (!unknown.isEmpty())
+        {
+            System.err.println("ERROR: unknown bench.table.rows " + unknown + "; the rows are "
+                + setups().stream().map(Setup::id).collect(Collectors.joining(",")));
+            return 2;
+        }
         List<Setup> setups = setups().stream().filter(s -> settings.runs(s.id())).toList();
         long started = System.nanoTime();
         System.out.printf(Locale.ROOT, "Speed table: %d set-ups, each a read-only then a modifying phase of %d s warm-up + %d s measured; "
