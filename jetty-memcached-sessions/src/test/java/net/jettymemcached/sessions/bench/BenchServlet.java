@@ -14,11 +14,16 @@ import jakarta.servlet.http.HttpSession;
  * response size does not depend on the session size:
  * <ul>
  * <li>{@code /create?kb=N} makes a session with a {@code payload} attribute of N KB (random ASCII, not compressible
- * by much) and {@code counter=0}: {@code ok <payload chars> 0};</li>
- * <li>{@code /get} only reads the session: {@code ok <payload chars> <counter>};</li>
- * <li>{@code /update} increments {@code counter} (a modifying request): {@code ok <payload chars> <counter>}.</li>
+ * by much) and {@code counter=0}: {@code ok <payload length> 0}; with {@code &bytes=1} the payload is a {@code byte[]}
+ * of N KB random bytes instead of a {@code String} (the speed table's workload, as in issue 12);</li>
+ * <li>{@code /get} only reads the session: {@code ok <payload length> <counter>};</li>
+ * <li>{@code /update} increments {@code counter} (a modifying request): {@code ok <payload length> <counter>};</li>
+ * <li>{@code /counter} reads the {@code counter} attribute only (a read-only request that touches no other attribute):
+ * {@code ok <counter>};</li>
+ * <li>{@code /increment} reads {@code counter} and sets it to {@code counter + 1}, nothing else:
+ * {@code ok <counter>}.</li>
  * </ul>
- * {@code /get} and {@code /update} answer 410 when the request has no session.
+ * All but {@code /create} answer 410 when the request has no session.
  */
 public class BenchServlet extends HttpServlet
 {
@@ -28,41 +33,45 @@ public class BenchServlet extends HttpServlet
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException
     {
         String path = request.getPathInfo() == null ? "/get" : request.getPathInfo();
+        if (path.equals("/create"))
+        {
+            HttpSession session = request.getSession(true);
+            int kb = Integer.parseInt(request.getParameter("kb"));
+            Object payload = "1".equals(request.getParameter("bytes")) ? randomBytes(kb) : payload(kb);
+            session.setAttribute("payload", payload);
+            session.setAttribute("counter", 0);
+            reply(response, 200, "ok " + length(payload) + " 0");
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        if (session == null)
+        {
+            reply(response, 410, "no session");
+            return;
+        }
         switch (path)
         {
-            case "/create" ->
-            {
-                HttpSession session = request.getSession(true);
-                String payload = payload(Integer.parseInt(request.getParameter("kb")));
-                session.setAttribute("payload", payload);
-                session.setAttribute("counter", 0);
-                reply(response, 200, "ok " + payload.length() + " 0");
-            }
             case "/get" ->
             {
-                HttpSession session = request.getSession(false);
-                if (session == null)
-                {
-                    reply(response, 410, "no session");
-                    return;
-                }
-                String payload = (String)session.getAttribute("payload");
+                Object payload = session.getAttribute("payload");
                 Integer counter = (Integer)session.getAttribute("counter");
-                reply(response, 200, "ok " + (payload == null ? -1 : payload.length()) + " " + counter);
+                reply(response, 200, "ok " + length(payload) + " " + counter);
             }
             case "/update" ->
             {
-                HttpSession session = request.getSession(false);
-                if (session == null)
-                {
-                    reply(response, 410, "no session");
-                    return;
-                }
-                String payload = (String)session.getAttribute("payload");
+                Object payload = session.getAttribute("payload");
                 Integer counter = (Integer)session.getAttribute("counter");
                 int next = counter == null ? 1 : counter + 1;
                 session.setAttribute("counter", next);
-                reply(response, 200, "ok " + (payload == null ? -1 : payload.length()) + " " + next);
+                reply(response, 200, "ok " + length(payload) + " " + next);
+            }
+            case "/counter" -> reply(response, 200, "ok " + session.getAttribute("counter"));
+            case "/increment" ->
+            {
+                Integer counter = (Integer)session.getAttribute("counter");
+                int next = counter == null ? 1 : counter + 1;
+                session.setAttribute("counter", next);
+                reply(response, 200, "ok " + next);
             }
             default -> reply(response, 404, "unknown action " + path);
         }
@@ -75,6 +84,23 @@ public class BenchServlet extends HttpServlet
         for (int i = 0; i < chars.length; i++)
             chars[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         return new String(chars);
+    }
+
+    private static byte[] randomBytes(int kb)
+    {
+        byte[] bytes = new byte[kb * 1024];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** @return the payload's length in chars or bytes, -1 when there is none */
+    private static int length(Object payload)
+    {
+        if (payload instanceof String text)
+            return text.length();
+        if (payload instanceof byte[] bytes)
+            return bytes.length;
+        return -1;
     }
 
     private static void reply(HttpServletResponse response, int status, String line) throws IOException

@@ -50,6 +50,12 @@ final class Cpu
                 return -1;
             }
         }
+        return ticksToNanos(ticks);
+    }
+
+    /** @return {@code ticks} of Linux's process clock ({@code /proc/<pid>/stat}'s unit) in ns */
+    static long ticksToNanos(long ticks)
+    {
         return ticks * TimeUnit.SECONDS.toNanos(1) / TICKS_PER_SECOND;
     }
 

@@ -21,7 +21,16 @@ import net.jettymemcached.sessions.testing.MemcachedProcess;
 import net.jettymemcached.sessions.testing.MemcachedTextClient;
 
 /**
- * Load benchmark (spec §4 "Benchmarks"): request throughput, latency and memcached traffic per request of
+ * Load benchmark. By default it prints the speed table of issue 12 ({@link SpeedTable}: read-only and modifying
+ * requests per set-up, relative to Jetty's in-memory sessions, CPU per request and memcached operations per request,
+ * with wrk as the load generator in its own process, see {@link WrkLoad}); about 5.5 minutes on 2 CPUs. Its settings:
+ * {@code bench.table.warmup} (5 s per phase), {@code bench.table.measure} (20 s per phase), {@code bench.table.jvmWarmup}
+ * (10 s of unmeasured load before the first row), {@code bench.table.sessions}
+ * (200), {@code bench.table.kb} (1), {@code bench.table.connections} (16), {@code bench.table.rows} (ids, e.g.
+ * {@code inmem,sticky}) and {@code bench.wrk} (path of wrk).
+ * <p>
+ * With {@code -Dbench.classic=true} (or any {@code bench.variants}) it runs the classic, detailed variants instead (spec
+ * §4 "Benchmarks"): request throughput, latency and memcached traffic per request of
  * <ol>
  * <li>Jetty's in-memory sessions ({@code DefaultSessionCache} + {@code NullSessionDataStore}),</li>
  * <li>this module sticky ({@code backupAsync=true}, the default), the same confirming the cached copy on every request
@@ -34,7 +43,7 @@ import net.jettymemcached.sessions.testing.MemcachedTextClient;
  * plus a non-sticky read-only row with 10 KB sessions (the spec's "≤ 200 bytes to memcached" target), against 3 real
  * memcached processes on loopback that this benchmark starts (test fixture {@link MemcachedNodes}) and always stops.
  * <p>
- * Per variant: one embedded Jetty on 127.0.0.1 ({@link BenchServer}, {@link BenchServlet}); N client sessions are
+ * Per classic variant: one embedded Jetty on 127.0.0.1 ({@link BenchServer}, {@link BenchServlet}); N client sessions are
  * created first, each with a ~2 KB attribute; then client threads, each with one keep-alive HTTP/1.1 connection and
  * its own share of the sessions (so no two requests of one session overlap, as with a browser), send a mix of
  * read-only {@code /app/get} and modifying {@code /app/update} requests: a warm-up phase (discarded), then a measured
@@ -42,11 +51,12 @@ import net.jettymemcached.sessions.testing.MemcachedTextClient;
  * the measured phase. The client runs in the same JVM as the server and shares the CPUs with it and with memcached.
  * <p>
  * Not a test (never run by the test suite: no JUnit, and surefire only picks {@code *Test} classes). Run it from the
- * project root with the command in {@link #COMMAND} (printed at the end of each run); about 3.5 minutes on 2 CPUs.
- * Settings are system properties put before {@code -cp}: {@code bench.sessions} (50), {@code bench.threads} (8),
- * {@code bench.kb} (2), {@code bench.writePercent} (10), {@code bench.warmup} (8 s), {@code bench.measure} (18 s),
- * {@code bench.maxRequests} (per phase, 5,000,000), {@code bench.bigKb}/{@code bench.bigWarmup}/{@code bench.bigMeasure}
- * (10 KB read-only row: 10, 3 s, 7 s) and {@code bench.variants} (comma-separated ids, e.g. {@code inmem,sticky}).
+ * project root with the command in {@link #COMMAND} (printed at the end of each run), settings as system properties put
+ * before {@code -cp}; the classic run takes about 3.5 minutes on 2 CPUs. Its settings: {@code bench.sessions} (50),
+ * {@code bench.threads} (8), {@code bench.kb} (2), {@code bench.writePercent} (10), {@code bench.warmup} (8 s),
+ * {@code bench.measure} (18 s), {@code bench.maxRequests} (per phase, 5,000,000),
+ * {@code bench.bigKb}/{@code bench.bigWarmup}/{@code bench.bigMeasure} (10 KB read-only row: 10, 3 s, 7 s) and
+ * {@code bench.variants} (comma-separated ids, e.g. {@code inmem,sticky}).
  */
 public final class LoadBenchmark
 {
@@ -140,6 +150,20 @@ public final class LoadBenchmark
             System.setProperty("org.eclipse.jetty.LEVEL", "WARN");
         if (System.getProperty("net.jettymemcached.LEVEL") == null)
             System.setProperty("net.jettymemcached.LEVEL", "WARN");
+        if (Boolean.getBoolean("bench.classic") || System.getProperty("bench.variants") != null)
+        {
+            classic();
+            return;
+        }
+        int exit = SpeedTable.run();
+        if (exit != 0)
+            System.exit(exit);
+        System.out.printf(Locale.ROOT, "Command (from the project root; -D settings before -cp):%n%s%n", COMMAND);
+    }
+
+    /** The detailed variants: client threads in this JVM, a read/modify mix, latencies and bytes per request. */
+    static void classic() throws Exception
+    {
         Settings settings = Settings.fromSystemProperties();
         List<Variant> variants = variants(settings).stream().filter(v -> settings.runs(v.id())).toList();
         long started = System.nanoTime();
@@ -604,7 +628,7 @@ public final class LoadBenchmark
         return s.toString();
     }
 
-    private static void deleteTree(Path root) throws IOException
+    static void deleteTree(Path root) throws IOException
     {
         if (!Files.exists(root))
             return;
