@@ -68,6 +68,11 @@ etc/sessions/memcached/session-store.xml
 ## 0 = confirm on every request; -1 = never (trust the cookie's worker suffix, as msm does).
 #jetty.session.memcached.stickyRevalidate.millis=1000
 
+## true: at the end of a request only the attributes it read or set are checked for changes made in place
+## (values of immutable types never are); false: every attribute is serialized and compared at the end of every
+## request, for applications that change objects they kept from an earlier request without reading them again.
+#jetty.session.memcached.trackTouchedAttributes=true
+
 ## Non-sticky mode: which requests hold their session's lock while they run, so that parallel requests
 ## cannot overwrite each other's changes: none, all, auto (all but paths learned to be read-only) or
 ## uriPattern:<regex> (regex matched against the request path, e.g. uriPattern:^/shop/cart/.*).

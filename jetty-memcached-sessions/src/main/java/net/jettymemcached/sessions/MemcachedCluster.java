@@ -87,7 +87,8 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.requestsInFlight = new RequestsInFlight(settings.asyncStopTimeout());
         SessionEnvelope envelope = settings.envelope();
         this.storeParts = new StoreParts(idFormat, envelope, replicas, writer, backupWriter, statistics, settings.keyPrefix(), settings.sticky(),
-            settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system());
+            settings.sticky() && settings.backupAsync(), settings.operationTimeout(), settings.stickyRevalidate(), forwards, InstantSource.system(),
+            settings.trackTouchedAttributes());
 
         installBean(clients, true);
         installBean(health, true);

@@ -33,6 +33,7 @@ public class MemcachedSessionsConfig
     private long asyncQueueBytes = Property.ASYNC_QUEUE_BYTES.defaultInt();
     private long asyncStopTimeoutMillis = Property.ASYNC_STOP_TIMEOUT.defaultInt();
     private long stickyRevalidateMillis = Property.STICKY_REVALIDATE.defaultInt();
+    private boolean trackTouchedAttributes = Property.TRACK_TOUCHED_ATTRIBUTES.defaultBoolean();
     private String lockingMode = Property.LOCKING_MODE.defaultValue();
     private long lockTimeoutMillis = Property.LOCK_TIMEOUT.defaultInt();
     private int lockExpirationSeconds = Property.LOCK_EXPIRATION.defaultInt();
@@ -84,6 +85,10 @@ public class MemcachedSessionsConfig
     public long getOperationTimeoutMillis() { return operationTimeoutMillis; }
     public void setOperationTimeoutMillis(long millis) { this.operationTimeoutMillis = millis; }
     public void setOperationTimeoutMillis(String value) { setOperationTimeoutMillis(ConfigValues.number(Property.OPERATION_TIMEOUT.key(), value)); }
+
+    public boolean isTrackTouchedAttributes() { return trackTouchedAttributes; }
+    public void setTrackTouchedAttributes(boolean track) { this.trackTouchedAttributes = track; }
+    public void setTrackTouchedAttributes(String value) { setTrackTouchedAttributes(ConfigValues.bool(Property.TRACK_TOUCHED_ATTRIBUTES.key(), value)); }
 
     public boolean isBackupAsync() { return backupAsync; }
     public void setBackupAsync(boolean backupAsync) { this.backupAsync = backupAsync; }

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * @param savePeriodSec    Jetty's store save period
  * @param stickyRevalidate how long a sticky Jetty serves a cached copy before confirming it current; zero: every
  *                         request; negative: never (the cookie's worker suffix decides, as msm does)
+ * @param trackTouchedAttributes whether only the attributes a request touched are checked for changes at its end
  */
 public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operationTimeout, boolean backupAsync,
                                 String keyPrefix, Protocol protocol, String username, String password,
@@ -38,7 +39,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
                                 PathPattern ignorePattern, ObjectInputFilter deserializationFilter, AttributeCodecs codecs,
                                 int compressionThresholdBytes, int maxSessionSizeBytes, Signer signer,
                                 int gracePeriodSec, int savePeriodSec, long asyncQueueBytes, Duration asyncStopTimeout,
-                                Duration stickyRevalidate, int lockAutoMaxPaths)
+                                Duration stickyRevalidate, int lockAutoMaxPaths, boolean trackTouchedAttributes)
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedSettings.class);
 
@@ -130,7 +131,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
             c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec(),
             c.getAsyncQueueBytes(), Duration.ofMillis(c.getAsyncStopTimeoutMillis()), Duration.ofMillis(c.getStickyRevalidateMillis()),
-            (int)c.getLockAutoMaxPaths());
+            (int)c.getLockAutoMaxPaths(), c.isTrackTouchedAttributes());
     }
 
     private static Protocol protocol(String value)

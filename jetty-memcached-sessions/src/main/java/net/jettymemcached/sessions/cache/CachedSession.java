@@ -45,6 +45,28 @@ class CachedSession extends ManagedSession
         return session;
     }
 
+    /** Jetty's; its reading of every attribute to find listeners does not count as a request touching them. */
+    @Override
+    public void onSessionActivation()
+    {
+        runCallbacks(super::onSessionActivation);
+    }
+
+    /** Jetty's; its reading of every attribute to find listeners does not count as a request touching them. */
+    @Override
+    public void onSessionPassivation()
+    {
+        runCallbacks(super::onSessionPassivation);
+    }
+
+    private void runCallbacks(Runnable callbacks)
+    {
+        if (getSessionData() instanceof MemcachedSessionData tracked)
+            tracked.runActivationCallbacks(callbacks);
+        else
+            callbacks.run();
+    }
+
     void stopTimer()
     {
         _sessionInactivityTimer.cancel();

@@ -102,6 +102,25 @@ public class StickySessionCache extends DefaultSessionCache implements RequestSc
         super.add(id, session);
     }
 
+    /**
+     * Jetty's flush of a changed session at response commit, told to the store as such: the request still runs, so
+     * what it touched is checked again at its end (it may change a value after the response was committed).
+     */
+    @Override
+    public void commit(ManagedSession session) throws Exception
+    {
+        if (session == null || !isFlushOnResponseCommit())
+            return;
+        try (var lock = session.lock())
+        {
+            if (!session.isValid() || !session.getSessionData().isDirty())
+                return;
+            session.onSessionPassivation();
+            store().storeAtCommit(session.getId(), session.getSessionData());
+            session.onSessionActivation();
+        }
+    }
+
     @Override
     public void release(ManagedSession session) throws Exception
     {

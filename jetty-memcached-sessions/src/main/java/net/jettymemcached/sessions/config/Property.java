@@ -21,6 +21,7 @@ public enum Property
     ASYNC_QUEUE_BYTES("asyncQueueBytes", "67108864"),
     ASYNC_STOP_TIMEOUT("asyncStopTimeout.millis", "5000"),
     STICKY_REVALIDATE("stickyRevalidate.millis", "1000"),
+    TRACK_TOUCHED_ATTRIBUTES("trackTouchedAttributes", "true"),
     LOCKING_MODE("lockingMode", "none"),
     LOCK_TIMEOUT("lockTimeout.millis", "2000"),
     LOCK_EXPIRATION("lockExpiration.seconds", "30"),

@@ -4,8 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -43,11 +44,8 @@ final class EnvelopeDecoder
         this.signer = signer;
     }
 
-    /**
-     * @param target     a fresh {@link SessionData} that receives the fields
-     * @param withDigest whether to compute the digest of the attributes' bytes
-     */
-    SessionEnvelope.Decoded decode(byte[] bytes, SessionData target, boolean withDigest) throws UnreadableEnvelopeException
+    /** @param target a fresh {@link SessionData} that receives the fields */
+    SessionEnvelope.Decoded decode(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
         try
         {
@@ -62,7 +60,7 @@ final class EnvelopeDecoder
             if (bytes.length < header + CRC + 4)
                 throw new UnreadableEnvelopeException("value too short (" + bytes.length + " bytes)");
             long generation = version == VERSION ? readLong(bytes, HEADER_V2) : 0;
-            return decodeBody(bytes, header, generation, target, withDigest);
+            return decodeBody(bytes, header, generation, target);
         }
         catch (UnreadableEnvelopeException x)
         {
@@ -74,7 +72,7 @@ final class EnvelopeDecoder
         }
     }
 
-    private SessionEnvelope.Decoded decodeBody(byte[] bytes, int header, long generation, SessionData target, boolean withDigest) throws IOException
+    private SessionEnvelope.Decoded decodeBody(byte[] bytes, int header, long generation, SessionData target) throws IOException
     {
         int end = bytes.length - CRC;
         CRC32 crc = new CRC32();
@@ -115,18 +113,18 @@ final class EnvelopeDecoder
             offset = 0;
             length = body.length;
         }
-        byte[] digest = null;
+        List<EncodedAttribute> encoded;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, offset, length)))
         {
             SessionMetadata.read(in, target);
-            if (withDigest)
-                digest = AttributeDigest.of(Arrays.copyOfRange(body, offset + length - in.available(), offset + length));
-            target.putAllAttributes(decodeAttributes(in, body, offset + length));
+            Map<String, Object> attributes = new HashMap<>();
+            encoded = decodeAttributes(in, body, offset + length, attributes);
+            target.putAllAttributes(attributes);
             if (in.available() != 0)
                 throw new UnreadableEnvelopeException(in.available() + " bytes after the last attribute");
         }
         target.clean();
-        return new SessionEnvelope.Decoded(target, digest, generation, null);
+        return new SessionEnvelope.Decoded(target, encoded, generation, null);
     }
 
     private static Tombstone readTombstone(byte[] bytes, int offset, int length, SessionData target) throws IOException
@@ -144,13 +142,17 @@ final class EnvelopeDecoder
         }
     }
 
-    /** @param body the attributes are read from {@code in}, which reads {@code body[.., end)} */
-    private Map<String, Object> decodeAttributes(DataInputStream in, byte[] body, int end) throws IOException
+    /**
+     * @param body       the attributes are read from {@code in}, which reads {@code body[.., end)}
+     * @param attributes receives the values
+     * @return the attributes' stored bytes (slices of {@code body}), in stored order
+     */
+    private List<EncodedAttribute> decodeAttributes(DataInputStream in, byte[] body, int end, Map<String, Object> attributes) throws IOException
     {
         int count = in.readInt();
         if (count < 0 || count > in.available() / 7)
             throw new UnreadableEnvelopeException("impossible attribute count " + count);
-        Map<String, Object> attributes = new HashMap<>(count * 2);
+        List<EncodedAttribute> encoded = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
             String name = in.readUTF();
@@ -163,9 +165,11 @@ final class EnvelopeDecoder
             AttributeCodec codec = codecs.reader(codecId);
             if (codec == null)
                 throw new UnreadableEnvelopeException("attribute '" + name + "' was written by codec " + codecId + ", which is not configured here");
-            attributes.put(name, decodeAttribute(name, codec, body, position, length));
+            if (attributes.put(name, decodeAttribute(name, codec, body, position, length)) != null)
+                throw new UnreadableEnvelopeException("attribute '" + name + "' is stored twice");
+            encoded.add(new EncodedAttribute(name, codecId, body, position, length));
         }
-        return attributes;
+        return encoded;
     }
 
     private static Object decodeAttribute(String name, AttributeCodec codec, byte[] bytes, int offset, int length) throws UnreadableEnvelopeException

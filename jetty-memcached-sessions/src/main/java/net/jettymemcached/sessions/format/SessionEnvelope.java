@@ -3,11 +3,11 @@ package net.jettymemcached.sessions.format;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 import net.jettymemcached.sessions.codec.AttributeCodec;
@@ -94,16 +94,11 @@ public final class SessionEnvelope
         return accessRecords;
     }
 
-    /** A stored value and the digest of its serialized attributes (see {@link AttributeDigest}). */
-    public record Encoded(byte[] value, byte[] attributeDigest)
-    {
-    }
-
     /**
-     * A decoded copy: a session with the digest of its serialized attributes (comparable with
-     * {@link Encoded#attributeDigest}), or a tombstone; and its generation.
+     * A decoded copy: a session with its attributes as they were stored (so that an unchanged attribute is never
+     * encoded again and a changed one can be compared with its stored bytes), or a tombstone; and its generation.
      */
-    public record Decoded(SessionData data, byte[] attributeDigest, long generation, Tombstone tombstone)
+    public record Decoded(SessionData data, List<EncodedAttribute> attributes, long generation, Tombstone tombstone)
     {
         public boolean isTombstone()
         {
@@ -122,16 +117,76 @@ public final class SessionEnvelope
      */
     public byte[] encode(SessionData data) throws IOException
     {
-        return encode(data, 0, false).value();
+        return encode(data, 0);
+    }
+
+    /** As {@link #encode(SessionData)}, as copy {@code generation} of the session: every attribute is encoded. */
+    public byte[] encode(SessionData data, long generation) throws IOException
+    {
+        Map<String, Object> attributes = data.getAllAttributes();
+        String[] names = attributes.keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        List<EncodedAttribute> encoded = new ArrayList<>(names.length);
+        for (String name : names)
+            encoded.add(encodeAttribute(name, attributes.get(name)));
+        return encode(data, generation, encoded);
     }
 
     /**
-     * As {@link #encode}, as copy {@code generation} of the session, with the digest of the attributes' bytes, which
-     * are sorted by name so equal attributes give equal digests.
+     * Encodes one attribute value with the codec that writes it ({@link AttributeCodecs#writerFor}).
+     *
+     * @throws IOException when it cannot be serialized (the message names the attribute and its class)
      */
-    public Encoded encodeWithDigest(SessionData data, long generation) throws IOException
+    public EncodedAttribute encodeAttribute(String name, Object value) throws IOException
     {
-        return encode(data, generation, true);
+        AttributeCodec codec = codecs.writerFor(value);
+        try
+        {
+            return new EncodedAttribute(name, codec.id(), codec.encode(value));
+        }
+        catch (IOException | RuntimeException x)
+        {
+            throw new IOException("session attribute '" + name + "' (" + value.getClass().getName() + ") cannot be serialized by " + codec.name() + ": " + x, x);
+        }
+    }
+
+    /**
+     * The stored value of copy {@code generation} of a session: its metadata and the given attributes, already
+     * encoded ({@link #encodeAttribute}, or as {@link Decoded} read them) and sorted by name.
+     *
+     * @throws SessionTooLargeException when the value would be larger than the size limit
+     */
+    public byte[] encode(SessionData data, long generation, List<EncodedAttribute> attributes) throws IOException
+    {
+        int bytes = 0;
+        for (EncodedAttribute attribute : attributes)
+            bytes += attribute.length() + 8 + attribute.name().length();
+        ByteArrayOutputStream2 buffer = new ByteArrayOutputStream2(Math.max(sizeHint, Math.min(bytes + 256, MAX_INFLATED)));
+        DataOutputStream out = new DataOutputStream(buffer);
+        out.writeShort(MAGIC);
+        out.writeByte(VERSION);
+        out.writeByte(0);
+        out.writeLong(generation);
+        SessionMetadata.write(out, data);
+        out.writeInt(attributes.size());
+        for (EncodedAttribute attribute : attributes)
+        {
+            out.writeUTF(attribute.name());
+            out.writeByte(attribute.codecId());
+            out.writeInt(attribute.length());
+            out.write(attribute.buffer(), attribute.offset(), attribute.length());
+        }
+        int bodyLength = buffer.size() - HEADER;
+        sizeHint = Math.min(buffer.size() + 64, 1 << 20);
+        if (bodyLength > MAX_INFLATED)
+            throw tooLarge(bodyLength, MAX_INFLATED, attributes);
+
+        byte[] deflated = bodyLength > compressionThreshold ? Compression.deflate(buffer.getBuf(), HEADER, bodyLength) : null;
+        int payload = deflated == null ? bodyLength : 4 + deflated.length;
+        int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
+        if (total > maxSessionSize)
+            throw tooLarge(total, maxSessionSize, attributes);
+        return seal(buffer, bodyLength, deflated, 0);
     }
 
     /** The tombstone of a session that ended ({@code movedTo} null) or moved to another id. */
@@ -156,49 +211,10 @@ public final class SessionEnvelope
         }
     }
 
-    /**
-     * Decodes a session or a tombstone, with the digest of the attributes' bytes as {@link #encodeWithDigest}
-     * computes it.
-     */
-    public Decoded decodeWithDigest(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
+    /** Decodes a session, with its attributes' stored bytes, or a tombstone. */
+    public Decoded decodeWithAttributes(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
-        return decoder.decode(bytes, target, true);
-    }
-
-    private Encoded encode(SessionData data, long generation, boolean withDigest) throws IOException
-    {
-        Map<String, Object> attributes = data.getAllAttributes();
-        String[] names = attributes.keySet().toArray(new String[0]);
-        Arrays.sort(names);
-        int[] sizes = new int[names.length];
-        ByteArrayOutputStream2 buffer = new ByteArrayOutputStream2(sizeHint);
-        DataOutputStream out = new DataOutputStream(buffer);
-        out.writeShort(MAGIC);
-        out.writeByte(VERSION);
-        out.writeByte(0);
-        out.writeLong(generation);
-        SessionMetadata.write(out, data);
-        int attributesStart = buffer.size();
-        out.writeInt(names.length);
-        for (int i = 0; i < names.length; i++)
-        {
-            byte[] bytes = encodeAttribute(names[i], attributes.get(names[i]), out);
-            sizes[i] = bytes.length;
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
-        int bodyLength = buffer.size() - HEADER;
-        sizeHint = Math.min(buffer.size() + 64, 1 << 20);
-        byte[] digest = withDigest ? AttributeDigest.of(Arrays.copyOfRange(buffer.getBuf(), attributesStart, buffer.size())) : null;
-        if (bodyLength > MAX_INFLATED)
-            throw tooLarge(bodyLength, MAX_INFLATED, names, sizes);
-
-        byte[] deflated = bodyLength > compressionThreshold ? Compression.deflate(buffer.getBuf(), HEADER, bodyLength) : null;
-        int payload = deflated == null ? bodyLength : 4 + deflated.length;
-        int total = HEADER + payload + (signer == null ? 0 : Signer.LENGTH) + CRC;
-        if (total > maxSessionSize)
-            throw tooLarge(total, maxSessionSize, names, sizes);
-        return new Encoded(seal(buffer, bodyLength, deflated, 0), digest);
+        return decoder.decode(bytes, target);
     }
 
     /** The value: header, body (or its deflated form), signature, checksum. */
@@ -226,26 +242,11 @@ public final class SessionEnvelope
         return value;
     }
 
-    private byte[] encodeAttribute(String name, Object value, DataOutputStream out) throws IOException
+    private static SessionTooLargeException tooLarge(int size, int limit, List<EncodedAttribute> attributes)
     {
-        AttributeCodec codec = codecs.writerFor(value);
-        out.writeUTF(name);
-        out.writeByte(codec.id());
-        try
-        {
-            return codec.encode(value);
-        }
-        catch (IOException | RuntimeException x)
-        {
-            throw new IOException("session attribute '" + name + "' (" + value.getClass().getName() + ") cannot be serialized by " + codec.name() + ": " + x, x);
-        }
-    }
-
-    private static SessionTooLargeException tooLarge(int size, int limit, String[] names, int[] sizes)
-    {
-        List<Map.Entry<String, Integer>> largest = IntStream.range(0, names.length).boxed()
-            .sorted(Comparator.comparingInt((Integer i) -> sizes[i]).reversed()).limit(3)
-            .<Map.Entry<String, Integer>>map(i -> new AbstractMap.SimpleImmutableEntry<>(names[i], sizes[i])).toList();
+        List<Map.Entry<String, Integer>> largest = attributes.stream()
+            .sorted(Comparator.comparingInt(EncodedAttribute::length).reversed()).limit(3)
+            .<Map.Entry<String, Integer>>map(a -> new AbstractMap.SimpleImmutableEntry<>(a.name(), a.length())).toList();
         return new SessionTooLargeException(size, limit, largest);
     }
 
@@ -255,7 +256,7 @@ public final class SessionEnvelope
      */
     public SessionData decode(byte[] bytes, SessionData target) throws UnreadableEnvelopeException
     {
-        Decoded decoded = decoder.decode(bytes, target, false);
+        Decoded decoded = decoder.decode(bytes, target);
         if (decoded.isTombstone())
             throw new UnreadableEnvelopeException("value is a tombstone");
         return decoded.data();

@@ -1,5 +1,8 @@
 package net.jettymemcached.sessions.store;
 
+import java.util.Collections;
+import java.util.Map;
+
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.replication.CopyVersion;
 import org.eclipse.jetty.session.SessionData;
@@ -8,7 +11,8 @@ import org.eclipse.jetty.session.SessionData;
  * A session with what the store remembers about its stored copy: its generation (a write replaces only the copy
  * this one derives from), what it holds (so that the {@link WritePolicy} can decide how little the next write has to
  * send), when a sticky Jetty last confirmed it current, and how the current request's stores went (for
- * {@code lockingMode=auto}, which learns from it: in non-sticky mode every request has its own copy).
+ * {@code lockingMode=auto}, which learns from it: in non-sticky mode every request has its own copy); and each
+ * attribute's value as last encoded, with its bytes and whether a request touched it since ({@link AttributeChanges}).
  */
 public class MemcachedSessionData extends SessionData
 {
@@ -30,10 +34,82 @@ public class MemcachedSessionData extends SessionData
     private volatile boolean temporary;
     /** The lock of the request that loaded this copy, if it holds one. */
     private volatile WriteFence fence;
+    /** Each attribute as last encoded (loaded or checked), null if never: see {@link AttributeChanges}. */
+    private volatile Map<String, TrackedAttribute> trackedAttributes;
+    /** True while Jetty's passivation or activation callbacks run ({@link #runActivationCallbacks}). */
+    private volatile boolean inActivationCallbacks;
 
     public MemcachedSessionData(String id, String cpath, String vhost, long created, long accessed, long lastAccessed, long maxInactiveMs)
     {
         super(id, cpath, vhost, created, accessed, lastAccessed, maxInactiveMs);
+    }
+
+    /** Jetty's, noting that a request touched the attribute (it may change it in place). */
+    @Override
+    public Object getAttribute(String name)
+    {
+        touch(name);
+        return super.getAttribute(name);
+    }
+
+    /** Jetty's, noting the attribute as touched (the same object set again is checked for changes made in place). */
+    @Override
+    public Object setAttribute(String name, Object value)
+    {
+        touch(name);
+        return super.setAttribute(name, value);
+    }
+
+    /** Jetty's; every attribute counts as touched (the caller can reach every value). */
+    @Override
+    public Map<String, Object> getAllAttributes()
+    {
+        Map<String, TrackedAttribute> tracked = trackedAttributes;
+        if (tracked != null)
+            tracked.values().forEach(TrackedAttribute::touch);
+        return super.getAllAttributes();
+    }
+
+    private void touch(String name)
+    {
+        Map<String, TrackedAttribute> tracked = trackedAttributes;
+        TrackedAttribute attribute = tracked == null || name == null ? null : tracked.get(name);
+        if (attribute != null && (!inActivationCallbacks || ActivationListeners.isListener(attribute.value)))
+            attribute.touch();
+    }
+
+    /**
+     * Runs Jetty's passivation or activation callbacks: they read every attribute to find the listeners among them,
+     * which is no request touching the values; only values that are activation listeners count as touched (their
+     * callbacks may change them). Called holding the session's lock, as Jetty requires, like every read of it.
+     */
+    public void runActivationCallbacks(Runnable callbacks)
+    {
+        inActivationCallbacks = true;
+        try
+        {
+            callbacks.run();
+        }
+        finally
+        {
+            inActivationCallbacks = false;
+        }
+    }
+
+    /** @return the attributes, without touching them */
+    Map<String, Object> attributeValues()
+    {
+        return Collections.unmodifiableMap(_attributes);
+    }
+
+    Map<String, TrackedAttribute> trackedAttributes()
+    {
+        return trackedAttributes;
+    }
+
+    void trackAttributes(Map<String, TrackedAttribute> attributes)
+    {
+        trackedAttributes = attributes;
     }
 
     /** @return what the stored value holds, or null when unknown (never stored, renamed, or the last write failed) */
@@ -143,11 +219,17 @@ public class MemcachedSessionData extends SessionData
         return temporary;
     }
 
-    /** After a load or a full write: the stored value holds these attributes and {@code records} access records. */
-    void storedInFull(byte[] digest, long writtenAt, AccessRecord record, int records)
+    /** After a load or a full write: the stored value holds the attributes as last encoded and {@code records} access records. */
+    void storedInFull(long writtenAt, AccessRecord record, int records)
     {
-        stored = new StoredState(digest, writtenAt, record, records);
+        stored = new StoredState(writtenAt, record, records);
         unsaved = false;
+    }
+
+    /** The attributes as last encoded were not written (too large): the next store tries a full write again. */
+    void notWritten()
+    {
+        stored = null;
     }
 
     void appended(AccessRecord record)

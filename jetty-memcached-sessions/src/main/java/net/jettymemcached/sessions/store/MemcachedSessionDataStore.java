@@ -198,7 +198,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         {
             try
             {
-                doStore(id, data, lastSave);
+                doStore(trigger, id, data, lastSave);
                 data.clean();
                 result.succeeded(null);
             }
@@ -214,16 +214,23 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception
     {
+        doStore(WritePolicy.Trigger.STORE, id, data, lastSaveTime);
+    }
+
+    private void doStore(WritePolicy.Trigger trigger, String id, SessionData data, long lastSaveTime) throws Exception
+    {
         SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
             throw new IllegalArgumentException("not a session id of this cluster: " + id);
         try
         {
-            int ttl = writes.store(sessionId, keys, data, lastSaveTime, getSavePeriodSec());
+            int ttl = writes.store(trigger, sessionId, keys, data, lastSaveTime, getSavePeriodSec());
             longestTtl.accumulateAndGet(ttl == 0 || ttl > Ttl.MAX_RELATIVE_SECONDS ? Ttl.MAX_RELATIVE_SECONDS : ttl, Math::max);
         }
         catch (SessionTooLargeException x)
         {
+            if (data instanceof MemcachedSessionData tracked)
+                tracked.notWritten();
             refuseOversized(id, x);
         }
     }
@@ -297,7 +304,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         long generation = tracked == null ? 0 : tracked.storedGeneration();
         if (tracked != null)
             tracked.renamed();
-        store(newId, data);
+        store(WritePolicy.Trigger.ID_CHANGE, newId, data);
         if (tracked != null)
             generation = Math.max(generation, tracked.storedGeneration());
         SessionId oldSessionId = parts.ids().parse(oldId);

@@ -110,7 +110,7 @@ final class SessionLoads
             StoredValue stored = StoredValue.parse(value, parts.envelope().accessRecords(), target);
             if (stored.ignored() > 0)
                 parts.statistics().accessRecordsIgnored(stored.ignored());
-            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithDigest(stored.envelope(), target);
+            SessionEnvelope.Decoded decoded = parts.envelope().decodeWithAttributes(stored.envelope(), target);
             parts.statistics().deserialized(NanoTime.since(started));
             if (decoded.isTombstone())
                 return new Loaded(null, decoded.generation(), decoded.tombstone().movedTo());
@@ -118,7 +118,8 @@ final class SessionLoads
             long writtenInFull = data.getLastSaved();
             AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data, decoded.generation()) : stored.latestAccess();
             access.applyTo(data);
-            data.storedInFull(decoded.attributeDigest(), writtenInFull, access, stored.records());
+            AttributeChanges.loaded(data, decoded.attributes());
+            data.storedInFull(writtenInFull, access, stored.records());
             return new Loaded(data, decoded.generation(), null);
         }
         catch (UnreadableEnvelopeException x)

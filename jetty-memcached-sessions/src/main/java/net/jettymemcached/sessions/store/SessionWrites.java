@@ -1,6 +1,8 @@
 package net.jettymemcached.sessions.store;
 
-import net.jettymemcached.sessions.format.SessionEnvelope;
+import java.util.List;
+
+import net.jettymemcached.sessions.format.EncodedAttribute;
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
@@ -14,7 +16,8 @@ import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.util.NanoTime;
 
 /**
- * Carries out one store of a session: serializes it, asks the {@link WritePolicy} what to send, and sends it through
+ * Carries out one store of a session: checks which attributes changed ({@link AttributeChanges}), asks the
+ * {@link WritePolicy} what to send, encodes the value only when it is sent, and sends it through
  * the replicas, on the request thread or through the asynchronous writer ({@code backupAsync}, sticky mode).
  * <p>
  * In sticky mode a write that reaches no node keeps the session in memory and marks it for a full write on its next
@@ -24,6 +27,7 @@ final class SessionWrites
 {
     private final StoreParts parts;
     private final WritePolicy policy;
+    private final AttributeChanges changes;
     private final ThrottledLog failureLog;
     private final ThrottledLog refusedLog = new ThrottledLog(org.slf4j.LoggerFactory.getLogger(SessionWrites.class), 10, java.util.concurrent.TimeUnit.SECONDS);
 
@@ -31,11 +35,12 @@ final class SessionWrites
     {
         this.parts = parts;
         this.policy = policy;
+        this.changes = new AttributeChanges(parts.envelope(), parts.trackTouchedAttributes());
         this.failureLog = failureLog;
     }
 
     /** @return the memcached TTL of the session's copies (0: never expire), also when nothing was written */
-    int store(SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
+    int store(WritePolicy.Trigger trigger, SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
     {
         MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
         if (tracked != null && (tracked.isTemporary() || tracked.isStale()))
@@ -43,21 +48,41 @@ final class SessionWrites
         long now = parts.clock().millis();
         long started = NanoTime.now();
         long generation = tracked == null ? 1 : tracked.nextGeneration();
-        SessionEnvelope.Encoded encoded = parts.envelope().encodeWithDigest(data, generation);
-        parts.statistics().serialized(NanoTime.since(started));
-        Item item = new Item(StoredValue.frame(encoded.value()), CopyVersion.of(generation, false).flags());
+        List<EncodedAttribute> attributes;
+        boolean changed;
+        if (tracked != null)
+        {
+            AttributeChanges.Result checked = changes.check(tracked, trigger.inUse());
+            attributes = checked.attributes();
+            changed = checked.changed();
+        }
+        else
+        {
+            attributes = null;
+            changed = true;
+        }
         AccessRecord record = AccessRecord.of(data, tracked == null ? 0 : tracked.storedGeneration());
-        WritePolicy.Decision decision = policy.decide(tracked == null ? null : tracked.stored(), encoded.attributeDigest(), record,
+        WritePolicy.Decision decision = policy.decide(tracked == null ? null : tracked.stored(), changed, record,
             lastSaveTime, tracked != null && tracked.isUnsaved(), now);
         if (tracked != null)
             tracked.recordOutcome(decision.attributesChanged());
+        boolean needsValue = decision.write() == WritePolicy.Write.FULL ||
+            (decision.write() == WritePolicy.Write.ACCESS_RECORD && parts.writeAsync());
+        Item item = null;
+        if (needsValue)
+        {
+            byte[] envelope = attributes == null ? parts.envelope().encode(data, generation) : parts.envelope().encode(data, generation, attributes);
+            item = new Item(StoredValue.frame(envelope), CopyVersion.of(generation, false).flags());
+        }
+        parts.statistics().serialized(NanoTime.since(started));
 
         int ttl = Ttl.forStoredValue(data, now, savePeriodSec);
         String key = keys.primary(id.clusterId());
         AccessRecord fullRecord = AccessRecord.of(data, generation);
         boolean isNew = lastSaveTime <= 0;
-        AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, item, generation, isNew, tracked,
-            encoded.attributeDigest(), fullRecord, now);
+        Item value = item;
+        AsyncSessionWriter.Write full = () -> writeFull(id, key, keys.backup(id.clusterId()), ttl, value, generation, isNew, tracked,
+            fullRecord, now);
         switch (decision.write())
         {
             case FULL -> run(key, new AsyncSessionWriter.PendingWrite(item, full, full));
@@ -72,7 +97,10 @@ final class SessionWrites
                     else
                         parts.statistics().accessRecordNotAppended();
                 };
-                run(key, new AsyncSessionWriter.PendingWrite(item, append, full));
+                if (parts.writeAsync())
+                    parts.writer().submit(key, new AsyncSessionWriter.PendingWrite(item, append, full));
+                else
+                    append.run();
             }
         }
         return ttl;
@@ -87,7 +115,7 @@ final class SessionWrites
     }
 
     private void writeFull(SessionId id, String key, String backupKey, int ttl, Item item, long generation, boolean isNew, MemcachedSessionData tracked,
-                           byte[] digest, AccessRecord record, long now) throws MemcachedAccessException
+                           AccessRecord record, long now) throws MemcachedAccessException
     {
         try
         {
@@ -110,7 +138,7 @@ final class SessionWrites
                 if (tracked != null)
                 {
                     tracked.written(CopyVersion.ofFlags(item.flags()), generation, now);
-                    tracked.storedInFull(digest, now, record, 0);
+                    tracked.storedInFull(now, record, 0);
                 }
                 return;
             }

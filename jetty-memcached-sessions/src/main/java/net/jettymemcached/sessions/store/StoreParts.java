@@ -20,9 +20,11 @@ import net.jettymemcached.sessions.stats.MemcachedSessionStatistics;
  * @param stickyRevalidate how long a sticky Jetty serves its cached copy without confirming it current; zero: every
  *                         request; negative: never (the cookie's worker suffix decides)
  * @param forwards         where moved sessions went, learned from their tombstones
+ * @param trackTouchedAttributes whether only touched attributes are checked for changes ({@link AttributeChanges})
  */
 public record StoreParts(SessionIdFormat ids, SessionEnvelope envelope, SessionReplicas replicas, AsyncSessionWriter writer, AsyncSessionWriter backupWriter,
                          MemcachedSessionStatistics statistics, String keyPrefix, boolean sticky, boolean writeAsync,
-                         Duration operationTimeout, Duration stickyRevalidate, Forwards forwards, InstantSource clock)
+                         Duration operationTimeout, Duration stickyRevalidate, Forwards forwards, InstantSource clock,
+                         boolean trackTouchedAttributes)
 {
 }

@@ -1,7 +1,6 @@
 package net.jettymemcached.sessions.store;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 import net.jettymemcached.sessions.format.AccessRecord;
 
@@ -14,9 +13,9 @@ import net.jettymemcached.sessions.format.AccessRecord;
  * node, and, at response commit in non-sticky mode, every session (an attribute mutated in place must reach
  * memcached before the response reaches the client, who may send the next request to another Jetty).
  * <p>
- * {@link #decide} runs on the serialized attributes:
+ * {@link #decide} runs once the attributes were checked:
  * <ul>
- * <li>attributes changed (their bytes hash differently, so objects mutated in place count), the session is new,
+ * <li>attributes changed ({@link AttributeChanges}: objects mutated in place count), the session is new,
  * renamed or its last write failed, its max inactive interval changed, 64 records were appended, or half the max
  * inactive interval passed since the last full write: {@link Write#FULL}, primary and backup;</li>
  * <li>only access times changed, and the expiry moved by at least 1 % of the max inactive interval (at least
@@ -35,10 +34,18 @@ public final class WritePolicy
     /** Why the store is asked. */
     public enum Trigger
     {
-        /** The response is being committed. */
+        /** The response is being committed: the request still runs. */
         RESPONSE_COMMIT,
-        /** The request ended, or anything else (context stop, id change, eviction). */
-        STORE
+        /** The session got a new id, in a request that still runs. */
+        ID_CHANGE,
+        /** The last request using the session ended, or no request uses it (context stop, eviction). */
+        STORE;
+
+        /** @return whether a request may still use the session after this store (and change what it touched) */
+        public boolean inUse()
+        {
+            return this != STORE;
+        }
     }
 
     public enum Write
@@ -46,7 +53,7 @@ public final class WritePolicy
         FULL, ACCESS_RECORD, NOTHING
     }
 
-    /** @param attributesChanged whether the attribute bytes differ from the stored ones */
+    /** @param attributesChanged whether the attributes differ from the stored ones */
     public record Decision(Write write, boolean attributesChanged)
     {
     }
@@ -65,7 +72,7 @@ public final class WritePolicy
      * @param lastSaved     when the session was last stored, 0 if never
      * @param unsaved       true if the last write reached no node
      * @param savePeriod    Jetty's save period (the store's, read at every store): metadata-only changes wait that long
-     * @return true if the session must be serialized and given to {@link #decide}
+     * @return true if the session's attributes must be checked and given to {@link #decide}
      */
     public boolean shouldEncode(Trigger trigger, boolean dirty, boolean metaDataDirty, long lastSaved, boolean unsaved, Duration savePeriod, long now)
     {
@@ -78,14 +85,14 @@ public final class WritePolicy
 
     /**
      * @param stored       what the stored value holds, or null when unknown
-     * @param digest       the digest of the session's serialized attributes now
+     * @param attributesChanged whether the attributes changed since they were last encoded
      * @param record       the session's access state now
      * @param lastSaveTime when the session was stored before this store, 0 if never
      * @param unsaved      true if the last write reached no node
      */
-    public Decision decide(StoredState stored, byte[] digest, AccessRecord record, long lastSaveTime, boolean unsaved, long now)
+    public Decision decide(StoredState stored, boolean attributesChanged, AccessRecord record, long lastSaveTime, boolean unsaved, long now)
     {
-        boolean changed = stored == null || stored.digest() == null || !Arrays.equals(stored.digest(), digest);
+        boolean changed = stored == null || attributesChanged;
         if (changed || mustWriteInFull(stored, record, lastSaveTime, unsaved, now))
             return new Decision(Write.FULL, changed);
         if (sameAccess(record, stored.lastRecord()))

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzzes what a load does with the bytes memcached returns: {@link StoredValue#parse} then
- * {@link SessionEnvelope#decodeWithDigest} then the latest {@link AccessRecord}, exactly the steps of
+ * {@link SessionEnvelope#decodeWithAttributes} then the latest {@link AccessRecord}, exactly the steps of
  * {@code store.SessionLoads.decode} (which is private and needs a cluster around it; these are the public calls it
  * makes on the bytes, in its order). Every input must either decode to what was stored or be reported unreadable
  * with {@link UnreadableEnvelopeException}; anything else thrown, an {@link Error} behind an unreadable (other than
@@ -219,13 +219,13 @@ class StoredValueFuzzTest
     {
         MemcachedSessionData target = new MemcachedSessionData(ID, CONTEXT, FuzzCorpus.VHOST, 0, 0, 0, 0);
         StoredValue stored = StoredValue.parse(value, envelope.accessRecords(), target);
-        SessionEnvelope.Decoded decoded = envelope.decodeWithDigest(stored.envelope(), target);
+        SessionEnvelope.Decoded decoded = envelope.decodeWithAttributes(stored.envelope(), target);
         if (decoded.isTombstone())
             return new Loaded(null, decoded.generation(), null, decoded.tombstone());
         SessionData data = decoded.data();
         AccessRecord access = stored.latestAccess() == null ? AccessRecord.of(data, decoded.generation()) : stored.latestAccess();
         access.applyTo(data);
-        return new Loaded(data, decoded.generation(), decoded.attributeDigest(), null);
+        return new Loaded(data, decoded.generation(), FuzzCorpus.fingerprint(decoded.attributes()), null);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1068,7 +1068,7 @@ class StoredValueFuzzTest
             if (loaded.generation() != s.generation())
                 return "generation " + loaded.generation() + " instead of " + s.generation();
             if (!Arrays.equals(loaded.digest(), s.digest()))
-                return "attribute digest";
+                return "attribute bytes";
             String[] names = {"vhost", "lastNode"};
             String[][] texts = {{stored.getVhost(), data.getVhost()}, {nonNull(stored.getLastNode()), data.getLastNode()}};
             for (int i = 0; i < names.length; i++)

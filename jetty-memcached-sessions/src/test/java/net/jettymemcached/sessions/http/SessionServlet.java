@@ -26,6 +26,9 @@ public class SessionServlet extends HttpServlet
         this.worker = worker;
     }
 
+    /** Lists kept by {@code /hold} for {@code /appendToHeld}, by session id (as an application's own cache would). */
+    private static final java.util.Map<String, java.util.List<String>> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException
     {
@@ -69,6 +72,32 @@ public class SessionServlet extends HttpServlet
                 }
             }).start();
             return;
+        }
+        if (path.equals("/appendAfterCommit") || path.equals("/appendToHeld"))
+        {
+            // Changes the list in place where Jetty cannot see it: after the response was committed, or through a
+            // reference an earlier request kept (/hold) without reading the attribute in this request (that one also
+            // sets k to the value: a change Jetty sees, written at the commit, with the list untouched).
+            boolean held = path.equals("/appendToHeld");
+            @SuppressWarnings("unchecked")
+            java.util.List<String> list = held ? HELD.get(session.getId()) : (java.util.List<String>)session.getAttribute("list");
+            if (held)
+            {
+                list.add(request.getParameter("value"));
+                session.setAttribute("k", request.getParameter("value"));
+            }
+            response.setContentType("text/plain");
+            response.getWriter().println("worker=" + worker);
+            response.flushBuffer();
+            if (!held)
+                list.add(request.getParameter("value"));
+            return;
+        }
+        if (path.equals("/hold"))
+        {
+            @SuppressWarnings("unchecked")
+            java.util.List<String> list = (java.util.List<String>)session.getAttribute("list");
+            HELD.put(session.getId(), list);
         }
         switch (path)
         {

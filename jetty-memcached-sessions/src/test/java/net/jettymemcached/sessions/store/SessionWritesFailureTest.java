@@ -43,7 +43,7 @@ class SessionWritesFailureTest
         MemcachedAccess access = new MemcachedAccess(clients, health);
         SessionReplicas replicas = new SessionReplicas(access, placement, stats, new net.jettymemcached.sessions.replication.PendingTombstones(access, InstantSource.system()));
         StoreParts parts = new StoreParts(new SessionIdFormat(nodes), new SessionEnvelope(new JavaAttributeCodec()), replicas, null, null,
-            stats, "", sticky, false, Duration.ofSeconds(1), Duration.ofSeconds(1), new net.jettymemcached.sessions.replication.Forwards(), InstantSource.system());
+            stats, "", sticky, false, Duration.ofSeconds(1), Duration.ofSeconds(1), new net.jettymemcached.sessions.replication.Forwards(), InstantSource.system(), true);
         SessionWrites writes = new SessionWrites(parts, new WritePolicy(!sticky), new ThrottledLog(LoggerFactory.getLogger(getClass()), 10, TimeUnit.SECONDS));
 
         long now = System.currentTimeMillis();
@@ -52,9 +52,9 @@ class SessionWritesFailureTest
         SessionId id = parts.ids().parse(data.getId());
         SessionKeys keys = new SessionKeys("", "_", "0.0.0.0");
         if (sticky)
-            writes.store(id, keys, data, now - 1000, 0);
+            writes.store(WritePolicy.Trigger.STORE, id, keys, data, now - 1000, 0);
         else
-            assertThrows(MemcachedAccessException.class, () -> writes.store(id, keys, data, now - 1000, 0));
+            assertThrows(MemcachedAccessException.class, () -> writes.store(WritePolicy.Trigger.STORE, id, keys, data, now - 1000, 0));
         assertTrue(data.isUnsaved(), "the next store of this copy must write it in full");
     }
 }

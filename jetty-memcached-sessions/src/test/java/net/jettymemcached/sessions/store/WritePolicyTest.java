@@ -24,8 +24,6 @@ class WritePolicyTest
     private static final long MINUTE = 60_000;
     /** A session with a 30-minute max inactive interval. */
     private static final long MAX_INACTIVE = 30 * MINUTE;
-    private static final byte[] DIGEST = {1, 2, 3};
-    private static final byte[] OTHER_DIGEST = {1, 2, 4};
 
     private static AccessRecord access(long accessedAt)
     {
@@ -35,7 +33,7 @@ class WritePolicyTest
     /** Stored in full {@code sinceFullWrite} ago, last access record written {@code sinceRecord} ago. */
     private static StoredState stored(long sinceFullWrite, long sinceRecord, int records)
     {
-        return new StoredState(DIGEST, NOW - sinceFullWrite, access(NOW - sinceRecord), records);
+        return new StoredState(NOW - sinceFullWrite, access(NOW - sinceRecord), records);
     }
 
     // shouldEncode: trigger, dirty, metaDataDirty, lastSaved (ago; -1 = never), unsaved, encodeAtEveryCommit, savePeriod (s), expected
@@ -65,29 +63,29 @@ class WritePolicyTest
         assertEquals(expected, policy.shouldEncode(trigger, dirty, metaDataDirty, lastSaved, unsaved, Duration.ofSeconds(savePeriodSec), NOW));
     }
 
-    // decide: stored state, digest now, accessed (ago), lastSaveTime (ago; -1 = never), unsaved, expected write, expected changed
+    // decide: stored state, attributes changed, accessed (ago), lastSaveTime (ago; -1 = never), unsaved, expected write, expected changed
     static Stream<Arguments> decisions()
     {
         StoredState fresh = stored(MINUTE, MINUTE, 0);
         return Stream.of(
-            arguments("unknown stored state", null, DIGEST, 0L, MINUTE, false, Write.FULL, true),
-            arguments("attributes changed", fresh, OTHER_DIGEST, 0L, MINUTE, false, Write.FULL, true),
-            arguments("never saved", fresh, DIGEST, 0L, -1L, false, Write.FULL, false),
-            arguments("last write failed", fresh, DIGEST, 0L, MINUTE, true, Write.FULL, false),
-            arguments("64 records appended", stored(MINUTE, MINUTE, WritePolicy.MAX_RECORDS), DIGEST, 0L, MINUTE, false, Write.FULL, false),
-            arguments("half the interval since the full write", stored(MAX_INACTIVE / 2, MINUTE, 3), DIGEST, 0L, MINUTE, false, Write.FULL, false),
-            arguments("expiry moved by 1 %", fresh, DIGEST, 0L, MINUTE, false, Write.ACCESS_RECORD, false),
-            arguments("expiry moved by less than 1 %", stored(MINUTE, MAX_INACTIVE / 100 - 1, 0), DIGEST, 0L, MINUTE, false, Write.NOTHING, false),
-            arguments("same access as stored", stored(MINUTE, 0, 0), DIGEST, 0L, MINUTE, false, Write.NOTHING, false)
+            arguments("unknown stored state", null, false, 0L, MINUTE, false, Write.FULL, true),
+            arguments("attributes changed", fresh, true, 0L, MINUTE, false, Write.FULL, true),
+            arguments("never saved", fresh, false, 0L, -1L, false, Write.FULL, false),
+            arguments("last write failed", fresh, false, 0L, MINUTE, true, Write.FULL, false),
+            arguments("64 records appended", stored(MINUTE, MINUTE, WritePolicy.MAX_RECORDS), false, 0L, MINUTE, false, Write.FULL, false),
+            arguments("half the interval since the full write", stored(MAX_INACTIVE / 2, MINUTE, 3), false, 0L, MINUTE, false, Write.FULL, false),
+            arguments("expiry moved by 1 %", fresh, false, 0L, MINUTE, false, Write.ACCESS_RECORD, false),
+            arguments("expiry moved by less than 1 %", stored(MINUTE, MAX_INACTIVE / 100 - 1, 0), false, 0L, MINUTE, false, Write.NOTHING, false),
+            arguments("same access as stored", stored(MINUTE, 0, 0), false, 0L, MINUTE, false, Write.NOTHING, false)
         );
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void decisions(String situation, StoredState stored, byte[] digest, long accessedAgo, long savedAgo, boolean unsaved, Write write, boolean changed)
+    void decisions(String situation, StoredState stored, boolean attributesChanged, long accessedAgo, long savedAgo, boolean unsaved, Write write, boolean changed)
     {
         WritePolicy policy = new WritePolicy(false);
-        WritePolicy.Decision decision = policy.decide(stored, digest, access(NOW - accessedAgo), savedAgo < 0 ? 0 : NOW - savedAgo, unsaved, NOW);
+        WritePolicy.Decision decision = policy.decide(stored, attributesChanged, access(NOW - accessedAgo), savedAgo < 0 ? 0 : NOW - savedAgo, unsaved, NOW);
         assertEquals(write, decision.write(), situation);
         assertEquals(changed, decision.attributesChanged(), situation);
     }
@@ -97,7 +95,7 @@ class WritePolicyTest
     {
         WritePolicy policy = new WritePolicy(false);
         AccessRecord longer = new AccessRecord(0, NOW, NOW, NOW, NOW + 2 * MAX_INACTIVE, 2 * MAX_INACTIVE);
-        assertEquals(Write.FULL, policy.decide(stored(MINUTE, MINUTE, 0), DIGEST, longer, NOW - MINUTE, false, NOW).write());
+        assertEquals(Write.FULL, policy.decide(stored(MINUTE, MINUTE, 0), false, longer, NOW - MINUTE, false, NOW).write());
     }
 
     /** Its expiry never moves, so neither time nor access makes it write. */
@@ -107,8 +105,8 @@ class WritePolicyTest
         WritePolicy policy = new WritePolicy(false);
         AccessRecord immortalBefore = new AccessRecord(0, 0, 0, 0, 0, -1);
         AccessRecord immortalNow = new AccessRecord(0, NOW, NOW, NOW, 0, -1);
-        StoredState old = new StoredState(DIGEST, 0, immortalBefore, 0);
-        assertEquals(Write.NOTHING, policy.decide(old, DIGEST, immortalNow, NOW - MINUTE, false, NOW).write());
+        StoredState old = new StoredState(0, immortalBefore, 0);
+        assertEquals(Write.NOTHING, policy.decide(old, false, immortalNow, NOW - MINUTE, false, NOW).write());
     }
 
     /** What {@code lockingMode=auto} learns from: a change at commit is not hidden by an unchanged store at the end. */

@@ -90,11 +90,11 @@ public final class ForgedValues
     public static byte[] storedValueWith(byte[] stored, String id, String contextPath, String attribute, byte[] protostuff) throws IOException
     {
         SessionEnvelope.Decoded decoded = new SessionEnvelope(new JavaAttributeCodec())
-            .decodeWithDigest(StoredValue.parse(stored).envelope(), new SessionData(id, contextPath, "0.0.0.0", 0, 0, 0, 0));
+            .decodeWithAttributes(StoredValue.parse(stored).envelope(), new SessionData(id, contextPath, "0.0.0.0", 0, 0, 0, 0));
         SessionData data = decoded.data();
         data.clearAllAttributes();
         data.setAttribute(attribute, "forged");
-        byte[] envelope = new SessionEnvelope(new RawCodec(protostuff)).encodeWithDigest(data, decoded.generation()).value();
+        byte[] envelope = new SessionEnvelope(new RawCodec(protostuff)).encode(data, decoded.generation());
         return StoredValue.frame(envelope);
     }
 
