@@ -116,6 +116,19 @@ public final class MemcachedAccess
         }
     }
 
+    /** A CAS write or an add that tells the new CAS unique ({@link NodeClient#store}). */
+    public NodeClient.Stored store(MemcachedNode node, String key, long cas, int ttl, Item item) throws MemcachedAccessException
+    {
+        try
+        {
+            return live(node).store(key, cas, ttl, item);
+        }
+        catch (NodeUnavailableException x)
+        {
+            return failed(node, x);
+        }
+    }
+
     /** Deletes the item only if unchanged since {@code cas} was read ({@link NodeClient#deleteIfUnchanged}). */
     public CasOutcome deleteIfUnchanged(MemcachedNode node, String key, long cas) throws MemcachedAccessException
     {

@@ -147,6 +147,45 @@ public class NodeClient implements AutoCloseable
     }
 
     /**
+     * A conditional write ({@code cas >= 0}: only over the item with that CAS unique; {@code cas < 0}: an add, only
+     * where there is no item) that also tells the item's new CAS unique, so that this copy's next write needs no read
+     * of it first: a meta set with the text protocol. The binary protocol has no such answer here: it writes with
+     * {@link #cas} or {@link #add}, and the new CAS is unknown (-1).
+     */
+    public Stored store(String key, long cas, int ttl, Item item) throws MemcachedAccessException
+    {
+        if (protocol == Protocol.BINARY)
+        {
+            if (cas < 0)
+                return new Stored(add(key, ttl, item) ? CasOutcome.STORED : CasOutcome.CHANGED, -1);
+            return new Stored(cas(key, cas, ttl, item), -1);
+        }
+        CompletableFuture<MetaStoreOperation.Answer> result = new CompletableFuture<>();
+        MetaStoreOperation op = new MetaStoreOperation(key, cas, ttl, item, result);
+        client.getConnection().enqueueOperation(key, op);
+        MetaStoreOperation.Answer answer;
+        try
+        {
+            answer = await(result, cas < 0 ? "add" : "cas");
+        }
+        catch (NodeUnavailableException x)
+        {
+            // An answer memcached gave (too large, out of memory) is its refusal, not the node failing.
+            WriteRefusedException refused = result.handle((a, failure) -> failure instanceof WriteRefusedException r ? r : null).getNow(null);
+            if (refused != null)
+                throw new WriteRefusedException("memcached node " + node + " " + refused.getMessage().substring("memcached ".length()) + " (" + item.value().length + " bytes)");
+            op.cancel();
+            throw x;
+        }
+        return new Stored(answer.outcome(), answer.cas());
+    }
+
+    /** The outcome of {@link #store} and, when stored, the item's new CAS unique (-1 if unknown). */
+    public record Stored(CasOutcome outcome, long cas)
+    {
+    }
+
+    /**
      * Appends bytes to an existing value (its expiry and flags are unchanged).
      *
      * @return false if there is no value under the key

@@ -1,11 +1,13 @@
 package net.jettymemcached.sessions.replication;
 
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import net.jettymemcached.sessions.memcached.CasOutcome;
 import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccess;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
+import net.jettymemcached.sessions.memcached.NodeClient;
 import net.jettymemcached.sessions.memcached.Stamp;
 import net.jettymemcached.sessions.node.MemcachedNode;
 
@@ -30,11 +32,13 @@ final class CopyWrites
      * Replaces the primary copy only if it is still the one this session was loaded from (by CAS). A primary that
      * is missing (its node restarted, or it expired) is created again, unless a backup shows that the session ended
      * or was written since.
+     *
+     * @param known its CAS unique, taken from and given back to (-1 if unknown)
      */
-    WriteOutcome replace(MemcachedNode node, String key, int ttl, Item item, CopyVersion loadedFrom, long knownCas,
+    WriteOutcome replace(MemcachedNode node, String key, int ttl, Item item, CopyVersion loadedFrom, KnownCas known,
                          Supplier<WriteOutcome> backupsAllow) throws MemcachedAccessException
     {
-        long cas = knownCas;
+        long cas = known.takePrimary();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++)
         {
             if (cas < 0)
@@ -45,7 +49,7 @@ final class CopyWrites
                     WriteOutcome backups = backupsAllow.get();
                     if (backups != WriteOutcome.STORED)
                         return backups;
-                    if (access.add(node, key, ttl, item))
+                    if (stored(access.store(node, key, -1, ttl, item), known))
                         return WriteOutcome.STORED;
                     continue;
                 }
@@ -56,12 +60,19 @@ final class CopyWrites
                     return WriteOutcome.CONFLICT;
                 cas = stamp.cas();
             }
-            CasOutcome outcome = access.cas(node, key, cas, ttl, item);
-            if (outcome == CasOutcome.STORED)
+            if (stored(access.store(node, key, cas, ttl, item), known))
                 return WriteOutcome.STORED;
             cas = -1;
         }
         return WriteOutcome.CONFLICT;
+    }
+
+    private static boolean stored(NodeClient.Stored answer, KnownCas known)
+    {
+        if (answer.outcome() != CasOutcome.STORED)
+            return false;
+        known.primary(answer.cas());
+        return true;
     }
 
     /**
@@ -69,32 +80,59 @@ final class CopyWrites
      * before and moved away from (its nodes died in turn): then it holds the tombstone of that move, older than this
      * copy, which replaces it. Anything else there: in use.
      */
-    WriteOutcome create(MemcachedNode node, String key, int ttl, Item item) throws MemcachedAccessException
+    WriteOutcome create(MemcachedNode node, String key, int ttl, Item item, KnownCas known) throws MemcachedAccessException
     {
-        if (access.add(node, key, ttl, item))
+        if (stored(access.store(node, key, -1, ttl, item), known))
             return WriteOutcome.STORED;
-        WriteOutcome outcome = writeOver(node, key, ttl, item, true);
+        WriteOutcome outcome = writeOver(node, key, ttl, item, true, cas -> known.primary(cas));
         return outcome == WriteOutcome.STORED ? outcome : WriteOutcome.IN_USE;
     }
 
     /**
-     * Writes a copy over an older one (or none), never over a newer copy or a tombstone.
+     * Writes a backup copy over an older one (or none), never over a newer copy or a tombstone: in one operation when
+     * the backup there is known ({@link KnownCas}) and older.
      *
+     * @param known the backup's stamp, taken from and given back to
      * @return STORED, or why not
      */
+    WriteOutcome writeBackup(MemcachedNode node, String key, int ttl, Item item, boolean isNew, KnownCas known) throws MemcachedAccessException
+    {
+        LongConsumer written = cas -> known.backup(node.id(), cas < 0 ? null : new Stamp(cas, item.flags()));
+        Stamp last = known.takeBackup(node.id());
+        if (last != null && CopyVersion.ofFlags(item.flags()).isNewerThan(CopyVersion.ofFlags(last.flags())))
+        {
+            NodeClient.Stored answer = access.store(node, key, last.cas(), ttl, item);
+            if (answer.outcome() == CasOutcome.STORED)
+            {
+                written.accept(answer.cas());
+                return WriteOutcome.STORED;
+            }
+        }
+        else if (isNew)
+        {
+            NodeClient.Stored answer = access.store(node, key, -1, ttl, item);
+            if (answer.outcome() == CasOutcome.STORED)
+            {
+                written.accept(answer.cas()); // the usual case for a new session: one operation
+                return WriteOutcome.STORED;
+            }
+        }
+        return writeOver(node, key, ttl, item, false, written);
+    }
+
+    /** Writes a copy over an older one (or none), never over a newer copy or a tombstone. */
     WriteOutcome writeIfNewer(MemcachedNode node, String key, int ttl, Item item, boolean isNew) throws MemcachedAccessException
     {
-        if (isNew && access.add(node, key, ttl, item))
-            return WriteOutcome.STORED; // the usual case for a new session: one operation
-        return writeOver(node, key, ttl, item, false);
+        return writeBackup(node, key, ttl, item, isNew, new KnownCas());
     }
 
     /**
      * Writes a copy over an older one or none (by {@code add} or CAS, retried when the key changed in between).
      *
      * @param onlyOverMoves true to replace nothing but the tombstone of an older move
+     * @param written       is given the copy's new CAS unique (-1 if unknown) when it was written
      */
-    private WriteOutcome writeOver(MemcachedNode node, String key, int ttl, Item item, boolean onlyOverMoves) throws MemcachedAccessException
+    private WriteOutcome writeOver(MemcachedNode node, String key, int ttl, Item item, boolean onlyOverMoves, LongConsumer written) throws MemcachedAccessException
     {
         CopyVersion version = CopyVersion.ofFlags(item.flags());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++)
@@ -102,8 +140,12 @@ final class CopyWrites
             Stamp stamp = access.stamp(node, key);
             if (stamp == null)
             {
-                if (access.add(node, key, ttl, item))
+                NodeClient.Stored answer = access.store(node, key, -1, ttl, item);
+                if (answer.outcome() == CasOutcome.STORED)
+                {
+                    written.accept(answer.cas());
                     return WriteOutcome.STORED;
+                }
                 continue;
             }
             CopyVersion stored = CopyVersion.ofFlags(stamp.flags());
@@ -112,9 +154,18 @@ final class CopyWrites
             if (stored.tombstone() && !version.tombstone())
                 return WriteOutcome.GONE;
             if (!version.isNewerThan(stored))
-                return stored.equals(version) ? WriteOutcome.STORED : WriteOutcome.CONFLICT;
-            if (access.cas(node, key, stamp.cas(), ttl, item) == CasOutcome.STORED)
+            {
+                if (!stored.equals(version))
+                    return WriteOutcome.CONFLICT;
+                written.accept(stamp.cas());
                 return WriteOutcome.STORED;
+            }
+            NodeClient.Stored answer = access.store(node, key, stamp.cas(), ttl, item);
+            if (answer.outcome() == CasOutcome.STORED)
+            {
+                written.accept(answer.cas());
+                return WriteOutcome.STORED;
+            }
         }
         return WriteOutcome.CONFLICT;
     }

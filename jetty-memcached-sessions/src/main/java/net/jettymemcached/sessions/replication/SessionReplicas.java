@@ -80,22 +80,29 @@ public final class SessionReplicas
             primaryState = CopyState.UNREACHABLE;
         }
         List<CopyState> backups = new ArrayList<>(backupReads.size());
-        for (Pending<Stamp> read : backupReads)
-            backups.add(stateOf(read));
+        Stamp nextBackup = null;
+        for (int i = 0; i < backupReads.size(); i++)
+        {
+            Stamp stamp = stampOf(backupReads.get(i));
+            backups.add(stamp == UNREACHABLE ? CopyState.UNREACHABLE : stamp == null ? CopyState.MISSING : CopyState.present(CopyVersion.ofFlags(stamp.flags())));
+            if (i == 0 && stamp != UNREACHABLE)
+                nextBackup = stamp;
+        }
+        String backupNode = backupNodes.isEmpty() || backups.get(0) == CopyState.UNREACHABLE ? null : backupNodes.get(0).id();
         ReadPlan plan = ReadPlan.choose(primaryState, backups);
         if (plan.unavailable())
             throw new NodeUnavailableException("session " + id + " could not be read: no memcached node answered");
         if (!plan.found())
             return null;
         if (plan.source() == ReadPlan.PRIMARY)
-            return new StoredCopy(primary.value(), CopyVersion.ofFlags(primary.flags()), primary.cas(), false, false, -1);
+            return new StoredCopy(primary.value(), CopyVersion.ofFlags(primary.flags()), primary.cas(), false, false, -1, backupNode, nextBackup);
         MemcachedNode node = backupNodes.get(plan.source() - 1);
         Fetched backup = access.gets(node, backupKey);
         if (backup == null)
             return null; // gone between the two reads: expired or its node restarted
         stats.loadedFromBackup();
         return new StoredCopy(backup.value(), CopyVersion.ofFlags(backup.flags()), -1, true, plan.restorePrimary(),
-            primary == null ? -1 : primary.cas());
+            primary == null ? -1 : primary.cas(), null, null);
     }
 
     /**
@@ -111,7 +118,7 @@ public final class SessionReplicas
         try
         {
             Fetched backup = access.gets(nodes.get(plan.source() - 1), backupKey);
-            return backup == null ? null : new StoredCopy(backup.value(), CopyVersion.ofFlags(backup.flags()), -1, true, damagedPrimaryCas >= 0, damagedPrimaryCas);
+            return backup == null ? null : new StoredCopy(backup.value(), CopyVersion.ofFlags(backup.flags()), -1, true, damagedPrimaryCas >= 0, damagedPrimaryCas, null, null);
         }
         catch (NodeUnavailableException x)
         {
@@ -133,6 +140,22 @@ public final class SessionReplicas
     private CopyState stateOf(MemcachedNode node, String key)
     {
         return stateOf(access.stampAsync(node, key));
+    }
+
+    /** Marks a stamp read that got no answer (null is a missing copy). */
+    private static final Stamp UNREACHABLE = new Stamp(-1, -1);
+
+    /** @return the stamp read, null if there is no copy, {@link #UNREACHABLE} if the node did not answer */
+    private static Stamp stampOf(Pending<Stamp> read)
+    {
+        try
+        {
+            return read.await();
+        }
+        catch (NodeUnavailableException x)
+        {
+            return UNREACHABLE;
+        }
     }
 
     private static CopyState stateOf(Pending<Stamp> read)
@@ -164,14 +187,14 @@ public final class SessionReplicas
      * @param isNew      true for a new session (or a new id): its copies must not exist yet
      * @param loadedFrom the version of the copy this session was loaded from or last written as; null if unknown
      *                   (then any copy but a tombstone is replaced)
-     * @param knownCas   the CAS unique of that primary copy if known (read in this request), else -1
+     * @param known      the CAS uniques of the copies as last read or written, if known; given the new ones
      * @param backupLane when not null, the backup is written through it once the primary is ({@code backupAsync}:
      *                   a hanging backup node never holds back the primary copies of later writes); null: both here
      * @return whether the session was written, or why not
      * @throws MemcachedAccessException if no copy could be stored because nodes failed
      */
     public WriteOutcome write(SessionId id, String primaryKey, String backupKey, int ttl, Item item, boolean isNew, CopyVersion loadedFrom,
-                              long knownCas, AsyncSessionWriter backupLane) throws MemcachedAccessException
+                              KnownCas known, AsyncSessionWriter backupLane) throws MemcachedAccessException
     {
         MemcachedNode primary = placement.primary(id);
         MemcachedAccessException primaryFailure = null;
@@ -179,8 +202,8 @@ public final class SessionReplicas
         try
         {
             WriteOutcome outcome = isNew
-                ? copyWrites.create(primary, primaryKey, ttl, item)
-                : copyWrites.replace(primary, primaryKey, ttl, item, loadedFrom, knownCas, () -> checkBackups(id, backupKey, loadedFrom));
+                ? copyWrites.create(primary, primaryKey, ttl, item, known)
+                : copyWrites.replace(primary, primaryKey, ttl, item, loadedFrom, known, () -> checkBackups(id, backupKey, loadedFrom));
             if (outcome != WriteOutcome.STORED)
                 return refused(id, outcome);
             copies++;
@@ -198,7 +221,7 @@ public final class SessionReplicas
             MemcachedNode node = backup.get();
             try
             {
-                backupLane.submit(backupKey, new AsyncSessionWriter.PendingWrite(item, () -> writeBackupLater(id, node, backupKey, ttl, item, isNew), null));
+                backupLane.submit(backupKey, new AsyncSessionWriter.PendingWrite(item, () -> writeBackupLater(id, node, backupKey, ttl, item, isNew, known), null));
             }
             catch (Exception x)
             {
@@ -211,7 +234,7 @@ public final class SessionReplicas
         {
             try
             {
-                WriteOutcome outcome = copyWrites.writeIfNewer(backup.get(), backupKey, ttl, item, isNew);
+                WriteOutcome outcome = copyWrites.writeBackup(backup.get(), backupKey, ttl, item, isNew, known);
                 if (outcome == WriteOutcome.STORED)
                     copies++;
                 else if (copies == 0)
@@ -240,11 +263,11 @@ public final class SessionReplicas
         return WriteOutcome.STORED;
     }
 
-    private void writeBackupLater(SessionId id, MemcachedNode node, String backupKey, int ttl, Item item, boolean isNew)
+    private void writeBackupLater(SessionId id, MemcachedNode node, String backupKey, int ttl, Item item, boolean isNew, KnownCas known)
     {
         try
         {
-            if (copyWrites.writeIfNewer(node, backupKey, ttl, item, isNew) == WriteOutcome.STORED)
+            if (copyWrites.writeBackup(node, backupKey, ttl, item, isNew, known) == WriteOutcome.STORED)
                 stats.backupWritten(item.value().length);
         }
         catch (MemcachedAccessException x)

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.replication.CopyVersion;
+import net.jettymemcached.sessions.replication.KnownCas;
 import org.eclipse.jetty.session.SessionData;
 
 /**
@@ -22,8 +23,8 @@ public class MemcachedSessionData extends SessionData
     /** Generation of the stored copy this one derives from (loaded or last written); 0 with {@code storedVersion} null if none. */
     private volatile long storedGeneration;
     private volatile CopyVersion storedVersion;
-    /** CAS unique of that copy on the primary node, if known (read in this request), else -1. */
-    private volatile long storedCas = -1;
+    /** The CAS uniques of the copies as last read or written by this Jetty, if known. */
+    private volatile KnownCas known = new KnownCas();
     /** The highest generation given to a write of this copy (a queued write may not have landed yet). */
     private long lastGeneration;
     /** When memcached last confirmed the stored copy current (sticky revalidation), ms. */
@@ -119,11 +120,11 @@ public class MemcachedSessionData extends SessionData
     }
 
     /** After a load: this copy derives from the stored copy {@code version}, confirmed current at {@code now}. */
-    void loaded(CopyVersion version, long generation, long cas, long now)
+    void loaded(CopyVersion version, long generation, KnownCas read, long now)
     {
         storedVersion = version;
         storedGeneration = generation;
-        storedCas = cas;
+        known = read;
         confirmedAt = now;
         synchronized (this)
         {
@@ -148,12 +149,10 @@ public class MemcachedSessionData extends SessionData
         return storedGeneration;
     }
 
-    /** @return the CAS unique of the stored primary copy, once (a write changes it), or -1 if unknown */
-    long takeStoredCas()
+    /** @return the CAS uniques of the copies as this Jetty last read or wrote them (a write takes and updates them) */
+    KnownCas known()
     {
-        long cas = storedCas;
-        storedCas = -1;
-        return cas;
+        return known;
     }
 
     /** After a write of copy {@code generation}: later writes replace that one. */
@@ -161,7 +160,6 @@ public class MemcachedSessionData extends SessionData
     {
         storedVersion = version;
         storedGeneration = generation;
-        storedCas = -1;
         confirmedAt = now;
     }
 
@@ -170,7 +168,7 @@ public class MemcachedSessionData extends SessionData
     {
         storedVersion = null;
         storedGeneration = 0;
-        storedCas = -1;
+        known.forget();
         stored = null;
     }
 

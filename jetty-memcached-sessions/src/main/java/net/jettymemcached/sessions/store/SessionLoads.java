@@ -10,6 +10,7 @@ import net.jettymemcached.sessions.format.UnreadableEnvelopeException;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.replication.CopyVersion;
+import net.jettymemcached.sessions.replication.KnownCas;
 import net.jettymemcached.sessions.replication.StoredCopy;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.NanoTime;
@@ -56,7 +57,7 @@ final class SessionLoads
         {
             Loaded loaded = decode(id, pending.value());
             if (loaded.data() != null)
-                loaded.data().loaded(CopyVersion.ofFlags(pending.flags()), loaded.generation(), -1, parts.clock().millis());
+                loaded.data().loaded(CopyVersion.ofFlags(pending.flags()), loaded.generation(), new KnownCas(), parts.clock().millis());
             return loaded.data();
         }
 
@@ -91,7 +92,7 @@ final class SessionLoads
         }
         parts.statistics().loaded();
         parts.forwards().forget(id);
-        loaded.data().loaded(copy.version(), loaded.generation(), copy.primaryCas(), now);
+        loaded.data().loaded(copy.version(), loaded.generation(), copy.known(), now);
         return loaded.data();
     }
 

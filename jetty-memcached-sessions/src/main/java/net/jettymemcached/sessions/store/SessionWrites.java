@@ -10,6 +10,7 @@ import net.jettymemcached.sessions.memcached.Item;
 import net.jettymemcached.sessions.memcached.MemcachedAccessException;
 import net.jettymemcached.sessions.replication.AsyncSessionWriter;
 import net.jettymemcached.sessions.replication.CopyVersion;
+import net.jettymemcached.sessions.replication.KnownCas;
 import net.jettymemcached.sessions.replication.WriteOutcome;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.SessionData;
@@ -128,10 +129,10 @@ final class SessionWrites
                 return;
             }
             CopyVersion loadedFrom = tracked == null ? null : tracked.storedVersion();
-            long cas = tracked == null ? -1 : tracked.takeStoredCas();
+            KnownCas known = tracked == null ? new KnownCas() : tracked.known();
             // New until a write of it succeeded (Jetty's lastSaved stays 0 until then, and is 0 again for a new id).
             boolean created = isNew && loadedFrom == null;
-            WriteOutcome outcome = parts.replicas().write(id, key, backupKey, ttl, item, created, loadedFrom, cas,
+            WriteOutcome outcome = parts.replicas().write(id, key, backupKey, ttl, item, created, loadedFrom, known,
                 parts.writeAsync() ? parts.backupWriter() : null);
             if (outcome == WriteOutcome.STORED)
             {

@@ -81,7 +81,7 @@ public class CodecBenchmark
     }
 
     /** @return the realistic session whose Java-serialized attributes come closest to {@code targetBytes} */
-    static SessionData sized(int targetBytes)
+    public static SessionData sized(int targetBytes)
     {
         try
         {
