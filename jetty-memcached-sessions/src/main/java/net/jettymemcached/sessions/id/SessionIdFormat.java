@@ -1,6 +1,5 @@
 package net.jettymemcached.sessions.id;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import net.jettymemcached.sessions.node.NodeList;
@@ -19,8 +18,6 @@ public final class SessionIdFormat
 
     // Parsing accepts any length from 1: a short id is harmless (it is a valid key that finds nothing), and ids
     // handed in by other code, such as Jetty's conformance tests, stay usable.
-    private static final Pattern WITH_NODE = Pattern.compile("([A-Za-z0-9_]{1," + MAX_RANDOM + "})-([A-Za-z0-9_]{1,32})");
-    private static final Pattern WITHOUT_NODE = Pattern.compile("[A-Za-z0-9_]{1," + MAX_RANDOM + "}");
     private static final Pattern NOT_RANDOM = Pattern.compile("[^A-Za-z0-9_]");
 
     private final NodeList nodes;
@@ -36,11 +33,26 @@ public final class SessionIdFormat
         if (clusterId == null || clusterId.length() > MAX_RANDOM + 33)
             return null;
         if (nodes.isAnonymous())
-            return WITHOUT_NODE.matcher(clusterId).matches() ? new SessionId(clusterId, "") : null;
-        Matcher m = WITH_NODE.matcher(clusterId);
-        if (!m.matches() || !nodes.contains(m.group(2)))
+            return !clusterId.isEmpty() && clusterId.length() <= MAX_RANDOM && isWord(clusterId, 0, clusterId.length()) ? new SessionId(clusterId, "") : null;
+        // <random: 1 to MAX_RANDOM of [A-Za-z0-9_]>-<node: 1 to 32 of them>, checked by hand: it runs several times per request.
+        int dash = clusterId.indexOf('-');
+        if (dash < 1 || dash > MAX_RANDOM || clusterId.length() - dash - 1 < 1 || clusterId.length() - dash - 1 > 32 ||
+            !isWord(clusterId, 0, dash) || !isWord(clusterId, dash + 1, clusterId.length()))
             return null;
-        return new SessionId(m.group(1), m.group(2));
+        String node = clusterId.substring(dash + 1);
+        return nodes.contains(node) ? new SessionId(clusterId.substring(0, dash), node) : null;
+    }
+
+    /** @return true if {@code s[from, to)} is only {@code [A-Za-z0-9_]} */
+    private static boolean isWord(String s, int from, int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'))
+                return false;
+        }
+        return true;
     }
 
     /**
