@@ -23,6 +23,11 @@ lib/memcached-sessions/*.jar
 [xml]
 etc/sessions/memcached/session-store.xml
 
+[ini]
+## Webapps cannot load the module's classes (ours, spymemcached, protostuff), as Jetty hides those of its own
+## session stores; a webapp may still ship its own copies in WEB-INF/lib. Read by every environment (ee8 to ee11).
+jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/memcached-sessions/
+
 [ini-template]
 ## Memcached nodes as id:host:port, separated by spaces or commas (IPv6: n1:[::1]:11211).
 ## Session ids name their node; a backup copy goes to the next live node in this order.

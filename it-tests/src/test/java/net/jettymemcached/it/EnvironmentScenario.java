@@ -45,6 +45,7 @@ abstract class EnvironmentScenario extends BlackBoxTest
         JettyProcess[] jettys = startBoth("jetty.session.memcached.nodes=" + nodes.nodesProperty());
         JettyProcess a = jettys[0];
         JettyProcess b = jettys[1];
+        assertModuleClassesHiddenFrom(a);
 
         SessionClient client = new SessionClient();
         client.get(a, "/app/set?name=color&value=purple");
