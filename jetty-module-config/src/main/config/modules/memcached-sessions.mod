@@ -18,7 +18,10 @@ session-cache
 sessions
 
 [lib]
-lib/memcached-sessions/*.jar
+## Exactly the jars of this version (the distribution's build writes them here), never a glob: jars that another
+## version left in lib/memcached-sessions/ are not on the class path.
+lib/memcached-sessions/@memcached-sessions.jar@
+@classpath@
 
 [xml]
 etc/sessions/memcached/session-store.xml
