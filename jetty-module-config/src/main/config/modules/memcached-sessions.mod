@@ -11,8 +11,12 @@ Unpack jetty-memcached-sessions-<version>.tar.gz into ${jetty.base} before enabl
 session
 
 [provides]
+## Jetty refuses every other module that provides one of these together with this one ("Module ... provides ...,
+## which is already provided by memcached-sessions"): all session-store-* and session-cache-* modules, and
+## session-store-cache, which would wrap our store in a cache of its own (Jetty's xmemcached module).
 session-store
 session-cache
+session-store-cache
 
 [depend]
 sessions

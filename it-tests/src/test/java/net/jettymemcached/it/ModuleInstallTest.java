@@ -143,16 +143,79 @@ class ModuleInstallTest extends BlackBoxTest
             "our XML must run after Jetty's id manager XML:\n" + config);
     }
 
-    @Test
-    void otherSessionStoresAndCachesAreRefused() throws IOException
+    /**
+     * start.jar's arguments for a module that would fetch files: licenses approved (never a prompt), and any download
+     * sent to a closed port of 127.0.0.1 (nothing leaves the machine).
+     */
+    private static final List<String> LOCAL_ONLY = List.of("--approve-all-licenses", "maven.repo.uri=http://127.0.0.1:1/");
+
+    /**
+     * Every module of jetty-home that an operator can add and that stores or caches sessions: it provides
+     * {@code session-store} or {@code session-cache}, or it depends on {@code session-store} as
+     * {@code session-store-cache} does (it wraps the store in a cache of its own: xmemcached, Jetty's memcached module).
+     */
+    static List<String> jettySessionModules() throws IOException
     {
+        List<String> modules = new ArrayList<>();
+        try (Stream<Path> mods = Files.list(JETTY_HOME.resolve("modules")))
+        {
+            for (Path mod : mods.filter(m -> m.getFileName().toString().endsWith(".mod")).sorted().toList())
+            {
+                String text = Files.readString(mod);
+                List<String> provides = section(text, "provides");
+                List<String> depends = new ArrayList<>(section(text, "depend"));
+                depends.addAll(section(text, "depends"));
+                if (provides.contains("session-store") || provides.contains("session-cache") || depends.contains("session-store"))
+                    modules.add(mod.getFileName().toString().replaceFirst("\\.mod$", ""));
+            }
+        }
+        return modules;
+    }
+
+    @Test
+    void everyOtherSessionStoreAndCacheIsRefusedWithJettysMessage() throws IOException
+    {
+        List<String> others = jettySessionModules();
+        assertTrue(others.containsAll(List.of("session-store-cache", "session-store-file", "session-store-jdbc", "session-store-mongo", "session-store-gcloud",
+            "session-store-hazelcast-embedded", "session-store-hazelcast-remote", "session-store-infinispan-embedded", "session-store-infinispan-remote",
+            "session-cache-hash", "session-cache-null")), others::toString);
+
         JettyBase base = JettyBase.create("conflicts");
         base.addModules("http", "ee11-deploy", "memcached-sessions");
-        for (String other : List.of("session-store-file", "session-cache-null"))
+        Map<String, Long> before = regularFiles(base.dir().resolve("start.d"));
+        List<String> accepted = new ArrayList<>();
+        for (String other : others)
         {
-            JettyProcess run = base.run("--add-module=" + other);
+            List<String> args = new ArrayList<>(LOCAL_ONLY);
+            args.add("--add-modules=" + other);
+            JettyProcess run = base.run(args.toArray(String[]::new));
+            int exit = run.awaitExit(60);
+            // start.jar's own refusal (Modules.enable): Module <other> provides <capability>, which is already provided by ...
+            Pattern refused = Pattern.compile("ERROR : Module " + Pattern.quote(other) + " provides [\\w/-]+, which is already provided by memcached-sessions enabled in \\[\\$\\{jetty.base}/start.d/memcached-sessions.ini]");
+            if (exit == 0 || !refused.matcher(run.output()).find())
+                accepted.add(other + " (exit " + exit + "):\n" + run.output());
+        }
+        assertEquals(List.of(), accepted, "every other session store or cache must be refused together with memcached-sessions");
+        assertEquals(before, regularFiles(base.dir().resolve("start.d")), "a refused module leaves start.d as it was");
+        try (Stream<Path> lib = Files.list(base.dir().resolve("lib")))
+        {
+            assertEquals(List.of("memcached-sessions"), lib.map(d -> d.getFileName().toString()).toList(), "a refused module fetches nothing");
+        }
+    }
+
+    @Test
+    void sessionStoreCacheAndOurModuleInOneCommandAreRefusedInEitherOrder() throws IOException
+    {
+        for (List<String> order : List.of(List.of("memcached-sessions", "session-store-cache"), List.of("session-store-cache", "memcached-sessions")))
+        {
+            JettyBase base = JettyBase.create("conflicts-together");
+            List<String> args = new ArrayList<>(LOCAL_ONLY);
+            args.add("--add-modules=http,ee11-deploy," + String.join(",", order));
+            JettyProcess run = base.run(args.toArray(String[]::new));
             assertNotEquals(0, run.awaitExit(60), run.output());
-            assertTrue(run.output().contains("already provided by memcached-sessions"), run.output());
+            String expected = "ERROR : Module " + order.get(1) + " provides session-store-cache, which is already provided by " + order.get(0) + " enabled in [--add-module]";
+            assertTrue(run.output().contains(expected), "expected '" + expected + "':\n" + run.output());
+            assertFalse(Files.exists(base.dir().resolve("start.d")), "nothing enabled:\n" + run.output());
         }
     }
 
