@@ -11,17 +11,29 @@ Unpack jetty-memcached-sessions-<version>.tar.gz into ${jetty.base} before enabl
 session
 
 [provides]
+## Jetty refuses every other module that provides one of these together with this one ("Module ... provides ...,
+## which is already provided by memcached-sessions"): all session-store-* and session-cache-* modules, and
+## session-store-cache, which would wrap our store in a cache of its own (Jetty's xmemcached module).
 session-store
 session-cache
+session-store-cache
 
 [depend]
 sessions
 
 [lib]
-lib/memcached-sessions/*.jar
+## Exactly the jars of this version (the distribution's build writes them here), never a glob: jars that another
+## version left in lib/memcached-sessions/ are not on the class path.
+lib/memcached-sessions/@memcached-sessions.jar@
+@classpath@
 
 [xml]
 etc/sessions/memcached/session-store.xml
+
+[ini]
+## Webapps cannot load the module's classes (ours, spymemcached, protostuff), as Jetty hides those of its own
+## session stores; a webapp may still ship its own copies in WEB-INF/lib. Read by every environment (ee8 to ee11).
+jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/memcached-sessions/
 
 [ini-template]
 ## Memcached nodes as id:host:port, separated by spaces or commas (IPv6: n1:[::1]:11211).

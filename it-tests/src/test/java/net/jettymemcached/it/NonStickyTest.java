@@ -22,6 +22,7 @@ class NonStickyTest extends BlackBoxTest
             "jetty.session.memcached.sticky", "false");
         JettyProcess a = jetty(base("non-sticky-a", "ee11", ini), "wA");
         JettyProcess b = jetty(base("non-sticky-b", "ee11", ini), "wB");
+        assertModuleClassesHiddenFrom(b);
 
         SessionClient client = new SessionClient();
         client.get(a, "/app/set?name=color&value=yellow");

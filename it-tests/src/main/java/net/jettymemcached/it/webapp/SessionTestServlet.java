@@ -1,9 +1,7 @@
 package net.jettymemcached.it.webapp;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.util.Collections;
-import java.util.TreeSet;
+import java.util.Enumeration;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,16 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * The black-box test webapp (Servlet 6.0, runs on ee10 and ee11).
- * <ul>
- * <li>{@code /set?name=&value=} sets a String attribute,</li>
- * <li>{@code /incr} increments the Integer attribute {@code counter},</li>
- * <li>{@code /get} only reads,</li>
- * <li>{@code /invalidate} invalidates the session.</li>
- * </ul>
- * Every answer is {@code text/plain}: {@code worker=<name>}, {@code id=<session id>}, {@code new=<true|false>}, then one
- * {@code attr.<name>=<value>} line per attribute, sorted by name. The worker name comes from the system property
- * {@code test.worker} (the webapp cannot see Jetty's session id manager).
+ * The black-box test webapp for the jakarta environments (compiled against Servlet 5.0, runs on ee9, ee10 and ee11);
+ * what it does is {@link SessionActions}.
  */
 public class SessionTestServlet extends HttpServlet
 {
@@ -29,33 +19,51 @@ public class SessionTestServlet extends HttpServlet
     {
         String path = request.getPathInfo() == null ? "/get" : request.getPathInfo();
         HttpSession session = request.getSession(true);
-        switch (path)
+        String body = SessionActions.handle(path, new SessionActions.Session()
         {
-            case "/set" -> session.setAttribute(request.getParameter("name"), request.getParameter("value"));
-            case "/incr" ->
+            @Override
+            public Object get(String name)
             {
-                Integer counter = (Integer)session.getAttribute("counter");
-                session.setAttribute("counter", counter == null ? 1 : counter + 1);
+                return session.getAttribute(name);
             }
-            case "/invalidate" -> session.invalidate();
-            case "/get" ->
+
+            @Override
+            public void set(String name, Object value)
             {
+                session.setAttribute(name, value);
             }
-            default ->
+
+            @Override
+            public void invalidate()
             {
-                response.sendError(HttpServletResponse.SC_NOT_FOUND, "unknown action " + path);
-                return;
+                session.invalidate();
             }
+
+            @Override
+            public String id()
+            {
+                return session.getId();
+            }
+
+            @Override
+            public boolean isNew()
+            {
+                return session.isNew();
+            }
+
+            @Override
+            public Enumeration<String> names()
+            {
+                return session.getAttributeNames();
+            }
+        }, request::getParameter);
+        if (body == null)
+        {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "unknown action " + path);
+            return;
         }
         response.setContentType("text/plain;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        PrintWriter out = response.getWriter();
-        out.println("worker=" + System.getProperty("test.worker", ""));
-        if (path.equals("/invalidate"))
-            return;
-        out.println("id=" + session.getId());
-        out.println("new=" + session.isNew());
-        for (String name : new TreeSet<>(Collections.list(session.getAttributeNames())))
-            out.println("attr." + name + "=" + session.getAttribute(name));
+        response.getWriter().print(body);
     }
 }
