@@ -60,9 +60,13 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/memcached-sessions/
 ## memcached protocol: text or binary (binary is required for SASL authentication).
 #jetty.session.memcached.protocol=text
 
-## SASL PLAIN credentials, used when username is not empty (requires protocol=binary).
+## SASL credentials, used when username is not empty (requires protocol=binary; a password without a username
+## stops Jetty). A refused login is logged once per node, counted (authenticationFailures) and the node is down.
 #jetty.session.memcached.username=
 #jetty.session.memcached.password=
+## The one SASL mechanism used: PLAIN (the password travels in the clear) or CRAM-MD5 (it does not). Give memcached
+## a mech_list that names it: without one, Debian's memcached -S also offers ANONYMOUS, which lets anyone in.
+#jetty.session.memcached.saslMechanism=PLAIN
 
 ## Interval between liveness probes of every node (ms); a node that answers again is used again.
 #jetty.session.memcached.nodeProbeInterval.millis=1000

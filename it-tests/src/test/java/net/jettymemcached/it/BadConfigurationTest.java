@@ -35,7 +35,9 @@ class BadConfigurationTest extends BlackBoxTest
             Arguments.of("jetty.session.memcached.lockTimeout.millis", "-1", Map.of("jetty.session.memcached.nodes", NODES)),
             Arguments.of("jetty.session.memcached.lockTimeoutAction", "wait", Map.of("jetty.session.memcached.nodes", NODES)),
             Arguments.of("jetty.session.memcached.serializer", "com.example.NoSuchCodec", Map.of("jetty.session.memcached.nodes", NODES)),
-            Arguments.of("jetty.session.memcached.maxSessionSize.bytes", "-1", Map.of("jetty.session.memcached.nodes", NODES)));
+            Arguments.of("jetty.session.memcached.maxSessionSize.bytes", "-1", Map.of("jetty.session.memcached.nodes", NODES)),
+            Arguments.of("jetty.session.memcached.saslMechanism", "DIGEST-MD5", Map.of("jetty.session.memcached.nodes", NODES,
+                "jetty.session.memcached.protocol", "binary", "jetty.session.memcached.username", "alice")));
     }
 
     @ParameterizedTest(name = "{0}={1}")

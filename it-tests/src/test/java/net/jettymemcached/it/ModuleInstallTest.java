@@ -49,6 +49,7 @@ class ModuleInstallTest extends BlackBoxTest
         "#jetty.session.memcached.protocol=text",
         "#jetty.session.memcached.username=",
         "#jetty.session.memcached.password=",
+        "#jetty.session.memcached.saslMechanism=PLAIN",
         "#jetty.session.memcached.signingKey=",
         "#jetty.session.memcached.deserializationFilter=",
         "#jetty.sessionIdManager.workerName=",

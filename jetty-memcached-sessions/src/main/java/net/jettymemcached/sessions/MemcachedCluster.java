@@ -69,8 +69,8 @@ public class MemcachedCluster extends ContainerLifeCycle
         this.settings = settings;
         NodeList nodes = settings.nodes();
         this.idFormat = new SessionIdFormat(nodes);
-        this.clients = new NodeClients(nodes, settings.operationTimeout(), settings.protocol(), settings.username(), settings.password());
-        this.health = new NodeHealth(nodes, clients::probe, settings.nodeProbeInterval(), settings.operationTimeout());
+        this.clients = new NodeClients(nodes, settings.operationTimeout(), settings.protocol(), settings.sasl(), statistics::authenticationFailed);
+        this.health = new NodeHealth(nodes, clients, settings.nodeProbeInterval(), settings.operationTimeout());
         this.placement = new Placement(nodes, health);
         this.access = new MemcachedAccess(clients, health);
         this.pendingTombstones = new PendingTombstones(access, InstantSource.system());

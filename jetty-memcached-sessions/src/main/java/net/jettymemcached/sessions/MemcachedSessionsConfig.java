@@ -28,6 +28,7 @@ public class MemcachedSessionsConfig
     private String protocol = Property.PROTOCOL.defaultValue();
     private String username = Property.USERNAME.defaultValue();
     private String password = Property.PASSWORD.defaultValue();
+    private String saslMechanism = Property.SASL_MECHANISM.defaultValue();
     private long nodeProbeIntervalMillis = Property.NODE_PROBE_INTERVAL.defaultInt();
     private int asyncQueueCapacity = Property.ASYNC_QUEUE_CAPACITY.defaultInt();
     private long asyncQueueBytes = Property.ASYNC_QUEUE_BYTES.defaultInt();
@@ -105,6 +106,10 @@ public class MemcachedSessionsConfig
 
     public String getPassword() { return password; }
     public void setPassword(String password) { this.password = password == null ? "" : password; }
+
+    public String getSaslMechanism() { return saslMechanism; }
+    /** {@code PLAIN} or {@code CRAM-MD5}: the one SASL mechanism the nodes are logged in with. */
+    public void setSaslMechanism(String saslMechanism) { this.saslMechanism = saslMechanism; }
 
     public long getNodeProbeIntervalMillis() { return nodeProbeIntervalMillis; }
     public void setNodeProbeIntervalMillis(long millis) { this.nodeProbeIntervalMillis = millis; }

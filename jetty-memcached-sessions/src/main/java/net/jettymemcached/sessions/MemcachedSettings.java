@@ -14,6 +14,8 @@ import net.jettymemcached.sessions.lock.LockTimeoutAction;
 import net.jettymemcached.sessions.lock.LockingMode;
 import net.jettymemcached.sessions.lock.PathPattern;
 import net.jettymemcached.sessions.memcached.Protocol;
+import net.jettymemcached.sessions.memcached.SaslCredentials;
+import net.jettymemcached.sessions.memcached.SaslMechanism;
 import net.jettymemcached.sessions.node.NodeList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * list, durations, sizes, enums and compiled patterns every component takes as it is. A bad value is refused here,
  * with one message naming its property, so nothing later parses text again.
  *
+ * @param sasl             who logs in to the nodes and how, or null without authentication (no username)
  * @param lockingMode      {@code none} in sticky mode, whatever is configured (locking is non-sticky only)
  * @param ignorePattern    the paths that skip sessions, or null when the pattern is blank
  * @param signer           signs and verifies stored values, or null when values are not signed
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * @param trackTouchedAttributes whether only the attributes a request touched are checked for changes at its end
  */
 public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operationTimeout, boolean backupAsync,
-                                String keyPrefix, Protocol protocol, String username, String password,
+                                String keyPrefix, Protocol protocol, SaslCredentials sasl,
                                 Duration nodeProbeInterval, int asyncQueueCapacity, LockingMode lockingMode,
                                 Duration lockTimeout, Duration lockExpiration, LockTimeoutAction lockTimeoutAction,
                                 PathPattern ignorePattern, ObjectInputFilter deserializationFilter, AttributeCodecs codecs,
@@ -68,8 +71,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
         if (c.getAsyncQueueCapacity() <= 0)
             throw invalid(Property.ASYNC_QUEUE_CAPACITY, c.getAsyncQueueCapacity(), "must be positive");
         Protocol protocol = protocol(c.getProtocol());
-        if (!c.getUsername().isEmpty() && protocol != Protocol.BINARY)
-            throw new InvalidConfigurationException(Property.USERNAME.key(), c.getUsername(), "SASL authentication needs " + Property.PROTOCOL.key() + "=binary");
+        SaslCredentials sasl = sasl(c, protocol);
         String keyPrefix = c.getKeyPrefix();
         if (keyPrefix.length() > 64 || !keyPrefix.chars().allMatch(ch -> ch > 32 && ch < 127))
             throw new InvalidConfigurationException(Property.KEY_PREFIX.key(), keyPrefix, "must be at most 64 printable ASCII characters without spaces");
@@ -126,7 +128,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
         }
 
         return new MemcachedSettings(nodes, c.isSticky(), operationTimeout, c.isBackupAsync(), keyPrefix, protocol,
-            c.getUsername(), c.getPassword(), probeInterval, c.getAsyncQueueCapacity(),
+            sasl, probeInterval, c.getAsyncQueueCapacity(),
             c.isSticky() ? LockingMode.NONE : lockingMode, Duration.ofMillis(c.getLockTimeoutMillis()),
             Duration.ofSeconds(c.getLockExpirationSeconds()), timeoutAction, ignore, filter, codecs,
             c.getCompressionThresholdBytes(), c.getMaxSessionSizeBytes(), signer, c.getGracePeriodSec(), c.getSavePeriodSec(),
@@ -143,6 +145,29 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
             case "binary" -> Protocol.BINARY;
             default -> throw new InvalidConfigurationException(Property.PROTOCOL.key(), value, "must be 'text' or 'binary'");
         };
+    }
+
+    /** A username turns SASL on; a password alone would silently mean nothing, so it is refused. */
+    private static SaslCredentials sasl(MemcachedSessionsConfig c, Protocol protocol)
+    {
+        SaslMechanism mechanism;
+        try
+        {
+            mechanism = SaslMechanism.parse(c.getSaslMechanism());
+        }
+        catch (IllegalArgumentException x)
+        {
+            throw new InvalidConfigurationException(Property.SASL_MECHANISM.key(), c.getSaslMechanism(), x.getMessage());
+        }
+        if (c.getUsername().isEmpty())
+        {
+            if (!c.getPassword().isEmpty())
+                throw new InvalidConfigurationException(Property.PASSWORD.key(), "(not shown)", "a password needs " + Property.USERNAME.key());
+            return null;
+        }
+        if (protocol != Protocol.BINARY)
+            throw new InvalidConfigurationException(Property.USERNAME.key(), c.getUsername(), "SASL authentication needs " + Property.PROTOCOL.key() + "=binary");
+        return new SaslCredentials(mechanism, c.getUsername(), c.getPassword());
     }
 
     private static Duration positiveMillis(Property property, long millis)
@@ -169,6 +194,6 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
     {
         return "MemcachedSettings[nodes=" + nodes + ", " + (sticky ? "sticky" : "non-sticky, locking " + lockingMode) +
             ", operationTimeout=" + operationTimeout.toMillis() + "ms, backupAsync=" + backupAsync + ", protocol=" + protocol +
-            (signer == null ? "" : ", signed") + "]";
+            (sasl == null ? "" : ", " + sasl) + (signer == null ? "" : ", signed") + "]";
     }
 }

@@ -114,6 +114,44 @@ class MemcachedSessionsConfigTest
         assertDoesNotThrow(config::validate);
     }
 
+    /** Without a username there is no login: a password alone would silently mean nothing. */
+    @Test
+    void passwordNeedsUsername()
+    {
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setProtocol("binary");
+        config.setPassword("secret");
+        assertInvalid(config, "jetty.session.memcached.password", "(not shown)");
+        InvalidConfigurationException x = assertThrows(InvalidConfigurationException.class, config::validate);
+        assertTrue(x.getMessage().contains("jetty.session.memcached.username"), "should tell which property is missing: " + x.getMessage());
+        assertTrue(!x.getMessage().contains("secret"), "the password must not appear in the message: " + x.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PLAIN", "plain", "CRAM-MD5", " cram-md5 "})
+    void goodSaslMechanism(String mechanism)
+    {
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setProtocol("binary");
+        config.setUsername("alice");
+        config.setSaslMechanism(mechanism);
+        assertDoesNotThrow(config::validate);
+    }
+
+    /** Mechanisms Debian's memcached offers that the JDK's SASL client cannot complete with a password, or that let anyone in. */
+    @ParameterizedTest
+    @ValueSource(strings = {"DIGEST-MD5", "SCRAM-SHA-256", "ANONYMOUS", "LOGIN", "NTLM", "CRAM-MD5,PLAIN", ""})
+    void unsupportedSaslMechanism(String mechanism)
+    {
+        MemcachedSessionsConfig config = new MemcachedSessionsConfig();
+        config.setProtocol("binary");
+        config.setUsername("alice");
+        config.setSaslMechanism(mechanism);
+        assertInvalid(config, "jetty.session.memcached.saslMechanism", mechanism);
+        InvalidConfigurationException x = assertThrows(InvalidConfigurationException.class, config::validate);
+        assertTrue(x.getMessage().contains("PLAIN or CRAM-MD5"), x.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"my prefix", "a\tb", "a\nb", "pr\u00e9fix", "a\u0000b"})
     void keyPrefixWithSpaceOrNonAscii(String prefix)

@@ -16,6 +16,7 @@ public enum Property
     PROTOCOL("protocol", "text"),
     USERNAME("username", ""),
     PASSWORD("password", ""),
+    SASL_MECHANISM("saslMechanism", "PLAIN"),
     NODE_PROBE_INTERVAL("nodeProbeInterval.millis", "1000"),
     ASYNC_QUEUE_CAPACITY("asyncQueueCapacity", "10000"),
     ASYNC_QUEUE_BYTES("asyncQueueBytes", "67108864"),

@@ -171,9 +171,11 @@ public final class MemcachedAccess
     {
         try
         {
-            if (live(node).probe())
+            NodeClient client = live(node);
+            if (client.probe())
                 return true;
-            health.markDown(node.id(), "no answer to a probe");
+            String refusal = client.loginRefusal();
+            health.markDown(node.id(), refusal == null ? "no answer to a probe" : refusal);
         }
         catch (NodeUnavailableException x)
         {

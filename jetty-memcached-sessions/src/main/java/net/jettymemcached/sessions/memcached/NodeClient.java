@@ -14,7 +14,7 @@ import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
-import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.internal.GetFuture;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
@@ -22,7 +22,9 @@ import net.spy.memcached.ops.StatusCode;
 /**
  * Talks to exactly one memcached node. One spymemcached client per node makes routing explicit: a key can never be
  * redistributed to another server, and {@link FailureMode#Cancel} makes operations on a disconnected node fail at
- * once instead of queueing. Every operation waits at most the operation timeout and every write's result is checked.
+ * once instead of queueing. Every operation waits at most the operation timeout and every result is checked: a read
+ * that found nothing is a miss only when memcached said so (a node that refused the login answers every command with
+ * an error, which spymemcached hands over as an empty result).
  */
 public class NodeClient implements AutoCloseable
 {
@@ -39,13 +41,15 @@ public class NodeClient implements AutoCloseable
     private final long timeoutMs;
     private final Protocol protocol;
     private final MemcachedClient client;
+    private final SaslLogin login;
 
-    /** @param username SASL PLAIN user (binary protocol only), or null */
-    public NodeClient(MemcachedNode node, long timeoutMs, Protocol protocol, String username, String password) throws IOException
+    /** @param login logs in to the node with SASL (binary protocol only), or null */
+    public NodeClient(MemcachedNode node, long timeoutMs, Protocol protocol, SaslLogin login) throws IOException
     {
         this.node = node;
         this.protocol = protocol;
         this.timeoutMs = timeoutMs;
+        this.login = login;
         ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder()
             .setProtocol(protocol == Protocol.BINARY ? ConnectionFactoryBuilder.Protocol.BINARY : ConnectionFactoryBuilder.Protocol.TEXT)
             .setOpTimeout(timeoutMs)
@@ -54,8 +58,12 @@ public class NodeClient implements AutoCloseable
             .setUseNagleAlgorithm(false)
             .setMaxReconnectDelay(1)
             .setTimeoutExceptionThreshold(2);
-        if (username != null && !username.isEmpty())
-            builder.setAuthDescriptor(AuthDescriptor.typical(username, password == null ? "" : password));
+        if (login != null)
+        {
+            if (protocol != Protocol.BINARY)
+                throw new IllegalArgumentException("SASL needs the binary protocol");
+            builder.setOpFact(login.operationFactory()).setAuthDescriptor(login.descriptor());
+        }
         this.client = new MemcachedClient(builder.build(), List.of(node.socketAddress()));
     }
 
@@ -67,8 +75,17 @@ public class NodeClient implements AutoCloseable
     /** @return the value, or null if the key is absent */
     public byte[] get(String key) throws NodeUnavailableException
     {
-        Item item = await(client.asyncGet(key, ItemTranscoder.INSTANCE), "get");
+        GetFuture<Item> future = client.asyncGet(key, ItemTranscoder.INSTANCE);
+        Item item = await(future, "get");
+        if (item == null)
+            requireMiss(future.getStatus(), "get");
         return item == null ? null : item.value();
+    }
+
+    /** @return why this node cannot be used although it may answer (its SASL login was refused), or null */
+    public String loginRefusal()
+    {
+        return login == null ? null : login.refusal();
     }
 
     /** @return the item with its CAS unique, or null if the key is absent */
@@ -81,8 +98,12 @@ public class NodeClient implements AutoCloseable
     public Pending<Fetched> getsAsync(String key)
     {
         OperationFuture<CASValue<Item>> future = client.asyncGets(key, ItemTranscoder.INSTANCE);
-        return new Pending<>(future, (CASValue<Item> value) -> value == null ? null : new Fetched(value.getValue(), value.getCas()),
-            "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true));
+        return new Pending<>(future, (CASValue<Item> value) ->
+        {
+            if (value == null)
+                requireMiss(future.getStatus(), "gets");
+            return value == null ? null : new Fetched(value.getValue(), value.getCas());
+        }, "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true), this::loginRefusal);
     }
 
     /**
@@ -100,13 +121,17 @@ public class NodeClient implements AutoCloseable
         if (protocol == Protocol.BINARY)
         {
             OperationFuture<CASValue<Item>> future = client.asyncGets(key, ItemTranscoder.INSTANCE);
-            return new Pending<>(future, (CASValue<Item> value) -> value == null ? null : new Stamp(value.getCas(), value.getValue().flags()),
-                "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true));
+            return new Pending<>(future, (CASValue<Item> value) ->
+            {
+                if (value == null)
+                    requireMiss(future.getStatus(), "gets");
+                return value == null ? null : new Stamp(value.getCas(), value.getValue().flags());
+            }, "memcached node " + node + " gets", timeoutMs, () -> future.cancel(true), this::loginRefusal);
         }
         CompletableFuture<Stamp> result = new CompletableFuture<>();
         MetaStampOperation op = new MetaStampOperation(key, result);
         client.getConnection().enqueueOperation(key, op);
-        return new Pending<>(result, (Stamp stamp) -> stamp, "memcached node " + node + " mg", timeoutMs, op::cancel);
+        return new Pending<>(result, (Stamp stamp) -> stamp, "memcached node " + node + " mg", timeoutMs, op::cancel, this::loginRefusal);
     }
 
     /** Stores the item; throws unless memcached confirmed it. */
@@ -192,7 +217,11 @@ public class NodeClient implements AutoCloseable
      */
     public boolean append(String key, byte[] value) throws NodeUnavailableException
     {
-        return Boolean.TRUE.equals(await(client.append(key, new Item(value, 0), ItemTranscoder.INSTANCE), "append"));
+        OperationFuture<Boolean> future = client.append(key, new Item(value, 0), ItemTranscoder.INSTANCE);
+        if (Boolean.TRUE.equals(await(future, "append")))
+            return true;
+        requireMiss(future.getStatus(), "append");
+        return false;
     }
 
     /**
@@ -218,7 +247,11 @@ public class NodeClient implements AutoCloseable
     /** @return true if a value was deleted, false if there was none */
     public boolean delete(String key) throws NodeUnavailableException
     {
-        return Boolean.TRUE.equals(await(client.delete(key), "delete"));
+        OperationFuture<Boolean> future = client.delete(key);
+        if (Boolean.TRUE.equals(await(future, "delete")))
+            return true;
+        requireMiss(future.getStatus(), "delete");
+        return false;
     }
 
     /** @return true if the node answers a get within the timeout */
@@ -246,6 +279,20 @@ public class NodeClient implements AutoCloseable
         }
     }
 
+    /**
+     * An empty answer is a miss only if memcached said "not found" (or "not stored" for append); any other failure
+     * (a refused login's "Auth failure.", an error the client made of a broken answer) means the node did not answer.
+     */
+    private void requireMiss(OperationStatus status, String op) throws NodeUnavailableException
+    {
+        if (status == null || status.isSuccess())
+            return;
+        StatusCode code = status.getStatusCode();
+        if (code == StatusCode.ERR_NOT_FOUND || code == StatusCode.ERR_NOT_STORED)
+            return;
+        throw unavailable("memcached node " + node + " failed " + op + ": " + status.getMessage());
+    }
+
     private <T> T await(Future<T> future, String op) throws NodeUnavailableException
     {
         try
@@ -255,7 +302,7 @@ public class NodeClient implements AutoCloseable
         catch (TimeoutException x)
         {
             future.cancel(true);
-            throw new NodeUnavailableException("memcached node " + node + " did not answer " + op + " within " + timeoutMs + " ms");
+            throw unavailable("memcached node " + node + " did not answer " + op + " within " + timeoutMs + " ms");
         }
         catch (InterruptedException x)
         {
@@ -266,8 +313,15 @@ public class NodeClient implements AutoCloseable
         catch (ExecutionException | RuntimeException x)
         {
             Throwable cause = x instanceof ExecutionException && x.getCause() != null ? x.getCause() : x;
-            throw new NodeUnavailableException("memcached node " + node + " failed " + op + ": " + describe(cause));
+            throw unavailable("memcached node " + node + " failed " + op + ": " + describe(cause));
         }
+    }
+
+    /** A refused login is why nothing works on this node: said instead of what the operation saw of it. */
+    private NodeUnavailableException unavailable(String otherwise)
+    {
+        String refusal = loginRefusal();
+        return new NodeUnavailableException(refusal == null ? otherwise : "memcached node " + node + ": " + refusal);
     }
 
     private static String describe(Throwable x)

@@ -6,44 +6,55 @@ import java.util.Map;
 
 import net.jettymemcached.sessions.node.MemcachedNode;
 import net.jettymemcached.sessions.node.NodeList;
+import net.jettymemcached.sessions.node.NodeProbe;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.component.Dumpable;
 
 /**
  * One {@link NodeClient} per configured node: connected when started, closed (with every spymemcached thread) when
- * stopped.
+ * stopped. As the liveness probe, it says why a node fails when its client knows (a refused login).
  */
-public final class NodeClients extends AbstractLifeCycle implements Dumpable
+public final class NodeClients extends AbstractLifeCycle implements Dumpable, NodeProbe
 {
     /** Opens the client of one node: {@code NodeClient::new}, or a client that injects faults in tests. */
     @FunctionalInterface
     public interface Connector
     {
-        NodeClient connect(MemcachedNode node, long timeoutMs, Protocol protocol, String username, String password) throws java.io.IOException;
+        /** @param login the node's SASL login, or null without authentication */
+        NodeClient connect(MemcachedNode node, long timeoutMs, Protocol protocol, SaslLogin login) throws java.io.IOException;
     }
 
     private final NodeList nodes;
     private final Duration timeout;
     private final Protocol protocol;
-    private final String username;
-    private final String password;
+    private final SaslCredentials sasl;
+    private final Runnable loginRefused;
     private final Connector connector;
     private volatile Map<String, NodeClient> clients = Map.of();
 
-    /** @param username SASL PLAIN user (binary protocol only), or empty */
-    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, String username, String password)
+    /** Clients without authentication. */
+    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol)
     {
-        this(nodes, timeout, protocol, username, password, NodeClient::new);
+        this(nodes, timeout, protocol, null, () -> { }, NodeClient::new);
     }
 
-    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, String username, String password, Connector connector)
+    /**
+     * @param sasl         who logs in to every node (binary protocol only), or null
+     * @param loginRefused told of every refused login (counted)
+     */
+    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, SaslCredentials sasl, Runnable loginRefused)
+    {
+        this(nodes, timeout, protocol, sasl, loginRefused, NodeClient::new);
+    }
+
+    public NodeClients(NodeList nodes, Duration timeout, Protocol protocol, SaslCredentials sasl, Runnable loginRefused, Connector connector)
     {
         this.connector = connector;
         this.nodes = nodes;
         this.timeout = timeout;
         this.protocol = protocol;
-        this.username = username;
-        this.password = password;
+        this.sasl = sasl;
+        this.loginRefused = loginRefused;
     }
 
     @Override
@@ -53,7 +64,7 @@ public final class NodeClients extends AbstractLifeCycle implements Dumpable
         try
         {
             for (MemcachedNode node : nodes.nodes())
-                connected.put(node.id(), connector.connect(node, timeout.toMillis(), protocol, username, password));
+                connected.put(node.id(), connector.connect(node, timeout.toMillis(), protocol, sasl == null ? null : new SaslLogin(node, sasl, loginRefused)));
         }
         catch (Exception x)
         {
@@ -79,10 +90,19 @@ public final class NodeClients extends AbstractLifeCycle implements Dumpable
         return clients.get(node.id());
     }
 
+    @Override
     public boolean probe(MemcachedNode node)
     {
         NodeClient client = clients.get(node.id());
         return client != null && client.probe();
+    }
+
+    @Override
+    public String downReason(MemcachedNode node)
+    {
+        NodeClient client = clients.get(node.id());
+        String refusal = client == null ? null : client.loginRefusal();
+        return refusal == null ? NodeProbe.super.downReason(node) : refusal;
     }
 
     @Override
@@ -94,6 +114,7 @@ public final class NodeClients extends AbstractLifeCycle implements Dumpable
     @Override
     public String toString()
     {
-        return String.format("%s@%x{%s, %s, %d clients}", getClass().getSimpleName(), hashCode(), getState(), protocol.name().toLowerCase(java.util.Locale.ROOT), clients.size());
+        return String.format("%s@%x{%s, %s%s, %d clients}", getClass().getSimpleName(), hashCode(), getState(), protocol.name().toLowerCase(java.util.Locale.ROOT),
+            sasl == null ? "" : ", " + sasl, clients.size());
     }
 }

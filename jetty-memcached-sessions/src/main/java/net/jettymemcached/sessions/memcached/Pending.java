@@ -5,7 +5,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.util.NanoTime;
 
@@ -13,25 +13,36 @@ import org.eclipse.jetty.util.NanoTime;
  * An operation sent to a node whose answer is awaited later, so that a read can ask several nodes at once and wait
  * about one round trip instead of one per node. Its wait is bounded by the operation timeout from when it was sent;
  * every failure is a {@link NodeUnavailableException}, also reported to {@code onFailure} (which marks the node down).
+ * When the client knows why the node fails (its login was refused), the failure says that.
  */
 public final class Pending<T>
 {
+    /** Turns the operation's answer into the result; throws when the answer is a failure. */
+    @FunctionalInterface
+    interface Answer<R, T>
+    {
+        T apply(R value) throws NodeUnavailableException;
+    }
+
     private final Future<?> future;
-    private final Function<Object, T> result;
+    private final Answer<Object, T> result;
     private final String what;
     private final long deadline;
     private final Runnable cancel;
+    private final Supplier<String> knownCause;
     private final NodeUnavailableException failure;
     private Consumer<NodeUnavailableException> onFailure = x -> { };
 
+    /** @param knownCause why the node fails, if its client knows (a refused login), else null */
     @SuppressWarnings("unchecked")
-    <R> Pending(Future<R> future, Function<? super R, T> result, String what, long timeoutMs, Runnable cancel)
+    <R> Pending(Future<R> future, Answer<? super R, T> result, String what, long timeoutMs, Runnable cancel, Supplier<String> knownCause)
     {
         this.future = future;
         this.result = value -> result.apply((R)value);
         this.what = what;
         this.deadline = NanoTime.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.cancel = cancel;
+        this.knownCause = knownCause;
         this.failure = null;
     }
 
@@ -42,6 +53,7 @@ public final class Pending<T>
         this.what = null;
         this.deadline = 0;
         this.cancel = null;
+        this.knownCause = null;
         this.failure = failure;
     }
 
@@ -66,10 +78,14 @@ public final class Pending<T>
         {
             return result.apply(future.get(Math.max(0, NanoTime.until(deadline)), TimeUnit.NANOSECONDS));
         }
+        catch (NodeUnavailableException x)
+        {
+            throw reported(x);
+        }
         catch (TimeoutException x)
         {
             cancel.run();
-            throw reported(new NodeUnavailableException(what + ": no answer within the operation timeout"));
+            throw reported(what + ": no answer within the operation timeout");
         }
         catch (InterruptedException x)
         {
@@ -80,9 +96,14 @@ public final class Pending<T>
         catch (ExecutionException | RuntimeException x)
         {
             Throwable cause = x instanceof ExecutionException && x.getCause() != null ? x.getCause() : x;
-            throw reported(new NodeUnavailableException(what + " failed: " + cause.getClass().getSimpleName() +
-                (cause.getMessage() == null ? "" : " " + cause.getMessage())));
+            throw reported(what + " failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
         }
+    }
+
+    private NodeUnavailableException reported(String otherwise)
+    {
+        String cause = knownCause.get();
+        return reported(new NodeUnavailableException(cause == null ? otherwise : what + ": " + cause));
     }
 
     private NodeUnavailableException reported(NodeUnavailableException x)

@@ -9,16 +9,21 @@ import org.slf4j.LoggerFactory;
  * Routes spymemcached's logging to slf4j one level lower: spymemcached warns on every reconnect attempt (once per
  * second per dead node), which would flood the log while a node is down. Node state changes are logged once by
  * {@link net.jettymemcached.sessions.node.NodeHealth}; spymemcached's details stay available at DEBUG, and its
- * errors still show as warnings.
+ * errors still show as warnings — except those of the SASL login's operations (a bare "Auth failure." per attempt),
+ * which {@link SaslLogin} reports, throttled, with the node and the user.
  */
 public class SpyLogger extends AbstractLogger
 {
+    private static final String SASL_OPERATIONS = "net.spy.memcached.protocol.binary.SASL";
+
     private final Logger log;
+    private final boolean reportedElsewhere;
 
     public SpyLogger(String name)
     {
         super(name);
         this.log = LoggerFactory.getLogger(name);
+        this.reportedElsewhere = name.startsWith(SASL_OPERATIONS);
     }
 
     @Override
@@ -45,7 +50,13 @@ public class SpyLogger extends AbstractLogger
         String text = String.valueOf(message);
         switch (level == null ? Level.INFO : level)
         {
-            case ERROR, FATAL -> log.warn(text, e);
+            case ERROR, FATAL ->
+            {
+                if (!reportedElsewhere)
+                    log.warn(text, e);
+                else if (log.isDebugEnabled())
+                    log.debug(text, e);
+            }
             case TRACE -> log.trace(text, e);
             default ->
             {

@@ -24,7 +24,8 @@ import org.eclipse.jetty.util.NanoTime;
 /**
  * Which nodes are live. Requests only read this in-memory state and never wait for a probe: a failed operation marks
  * a node down at once, and a probe round every interval re-checks every node so that a node that comes back is used
- * again. Every change of state is logged once, so a dead node does not flood the log.
+ * again. Every change of state is logged once, so a dead node does not flood the log; why a node is down is kept
+ * (the latest reason, e.g. a refused login rather than the lost connection that preceded it) and shown over JMX.
  * <p>
  * As Jetty's {@code HouseKeeper} does, it borrows the server's {@link Scheduler} when given one and stops only a
  * scheduler it made itself. A probe round can wait up to the operation timeout for a paused node, so it runs on the
@@ -40,6 +41,7 @@ public class NodeHealth extends ContainerLifeCycle
     private final Duration probeInterval;
     private final Duration startupWait;
     private final Map<String, AtomicBoolean> live = new ConcurrentHashMap<>();
+    private final Map<String, String> downReasons = new ConcurrentHashMap<>();
     private Scheduler scheduler;
     private Executor executor;
     private ScheduledExecutorScheduler ownScheduler;
@@ -84,7 +86,11 @@ public class NodeHealth extends ContainerLifeCycle
         for (MemcachedNode node : nodes.nodes())
         {
             if (!isLive(node.id()))
-                LOG.warn("memcached node {} is down at start-up; sessions go to the other nodes until it answers", node);
+            {
+                String reason = probe.downReason(node);
+                downReasons.put(node.id(), reason);
+                LOG.warn("memcached node {} is down at start-up: {}; sessions go to the other nodes until it answers", node, reason);
+            }
         }
         scheduleRound(generation.incrementAndGet());
     }
@@ -176,7 +182,7 @@ public class NodeHealth extends ContainerLifeCycle
             if (answered)
                 markUp(node.id());
             else
-                markDown(node.id(), "no answer to probe");
+                markDown(node.id(), probe.downReason(node));
         }
     }
 
@@ -191,6 +197,7 @@ public class NodeHealth extends ContainerLifeCycle
         AtomicBoolean state = live.get(nodeId);
         if (state != null && state.compareAndSet(false, true))
         {
+            downReasons.remove(nodeId);
             LOG.info("memcached node {} is up", nodes.node(nodeId));
             for (Consumer<MemcachedNode> listener : upListeners)
             {
@@ -212,11 +219,21 @@ public class NodeHealth extends ContainerLifeCycle
         upListeners.add(listener);
     }
 
+    /** Logged when the node was live; a node already down keeps the latest reason, unlogged. */
     public void markDown(String nodeId, String reason)
     {
         AtomicBoolean state = live.get(nodeId);
-        if (state != null && state.compareAndSet(true, false))
+        if (state == null)
+            return;
+        downReasons.put(nodeId, reason);
+        if (state.compareAndSet(true, false))
             LOG.warn("memcached node {} is down: {}", nodes.node(nodeId), reason);
+    }
+
+    /** @return why the node is down (the latest reason seen), or null while it is live */
+    public String downReason(String nodeId)
+    {
+        return isLive(nodeId) ? null : downReasons.get(nodeId);
     }
 
     public List<MemcachedNode> liveNodes()
@@ -234,6 +251,13 @@ public class NodeHealth extends ContainerLifeCycle
     public String getDownNodes()
     {
         return String.join(" ", nodes.nodes().stream().filter(n -> !isLive(n.id())).map(MemcachedNode::id).toList());
+    }
+
+    @ManagedAttribute("Why each down node is down, as 'id: reason' (e.g. its SASL login was refused)")
+    public String[] getDownReasons()
+    {
+        return nodes.nodes().stream().filter(n -> !isLive(n.id()))
+            .map(n -> n.id() + ": " + downReasons.getOrDefault(n.id(), "not answered yet")).toArray(String[]::new);
     }
 
     @Override

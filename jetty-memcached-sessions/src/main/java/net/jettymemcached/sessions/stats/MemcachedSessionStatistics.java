@@ -44,6 +44,7 @@ public class MemcachedSessionStatistics
     private final LongAdder revalidations = new LongAdder();
     private final LongAdder asyncWritesUnwritten = new LongAdder();
     private final LongAdder tombstones = new LongAdder();
+    private final LongAdder authenticationFailures = new LongAdder();
     private final LongAdder serializationNanos = new LongAdder();
     private final LongAdder deserializationNanos = new LongAdder();
 
@@ -80,6 +81,7 @@ public class MemcachedSessionStatistics
     public void asyncWriteUnwritten() { asyncWritesUnwritten.increment(); }
     public void tombstoned() { tombstones.increment(); }
     public void sessionTooLarge() { oversizedSessions.increment(); }
+    public void authenticationFailed() { authenticationFailures.increment(); }
 
     @ManagedAttribute("Sessions loaded from memcached")
     public long getLoads() { return loads.sum(); }
@@ -174,6 +176,9 @@ public class MemcachedSessionStatistics
     @ManagedAttribute("Sessions ended or moved: their copies replaced by tombstones")
     public long getTombstones() { return tombstones.sum(); }
 
+    @ManagedAttribute("SASL logins a node refused (every attempt: the client tries again about once a second; logged once, then at most once a minute)")
+    public long getAuthenticationFailures() { return authenticationFailures.sum(); }
+
     @ManagedAttribute("Time spent encoding sessions (ms, all stores)")
     public long getSerializationMillis() { return serializationNanos.sum() / 1_000_000; }
 
@@ -186,7 +191,8 @@ public class MemcachedSessionStatistics
         for (LongAdder adder : new LongAdder[]{loads, backupLoads, primaryRestores, relocations, writes, writeFailures,
             backupWriteFailures, bytesWritten, unreadableSessions, rejectedIds, asyncWritesSuperseded, lockWaits, lockTimeouts,
             lockRejections, lockTimeoutsProceeded, lockRenewals, locksLost, fencedWrites, orphanedLocksReleased, accessAppends, unchangedWritesSkipped, oversizedSessions,
-            serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, accessRecordsIgnored, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones})
+            serializationNanos, deserializationNanos, writeConflicts, writesOfEndedSessions, newIdsInUse, accessRecordsNotAppended, accessRecordsIgnored, staleCopiesDropped, revalidations, asyncWritesUnwritten, tombstones,
+            authenticationFailures})
         {
             adder.reset();
         }
@@ -199,6 +205,7 @@ public class MemcachedSessionStatistics
             " relocations=" + getRelocations() + " writes=" + getWrites() + " writeFailures=" + getWriteFailures() +
             " backupWriteFailures=" + getBackupWriteFailures() + " unreadable=" + getUnreadableSessions() +
             " rejectedIds=" + getRejectedIds() + " appends=" + getAccessAppends() + " skipped=" + getSkippedWrites() + " oversized=" + getOversizedSessions() +
-            " conflicts=" + getWriteConflicts() + " gone=" + getWritesOfEndedSessions() + " idsInUse=" + getNewIdsInUse() + " tombstones=" + getTombstones() + "}";
+            " conflicts=" + getWriteConflicts() + " gone=" + getWritesOfEndedSessions() + " idsInUse=" + getNewIdsInUse() + " tombstones=" + getTombstones() +
+            " authenticationFailures=" + getAuthenticationFailures() + "}";
     }
 }

@@ -50,7 +50,7 @@ class SessionLocksTest
     {
         nodes = MemcachedNodes.start(1);
         NodeList list = NodeList.parse(nodes.nodesProperty(), "");
-        clients = new NodeClients(list, Duration.ofSeconds(1), protocol, "", "", (node, timeoutMs, p, user, password) -> new NodeClient(node, timeoutMs, p, user, password)
+        clients = new NodeClients(list, Duration.ofSeconds(1), protocol, null, () -> { }, (node, timeoutMs, p, login) -> new NodeClient(node, timeoutMs, p, login)
         {
             @Override
             public boolean delete(String key) throws NodeUnavailableException

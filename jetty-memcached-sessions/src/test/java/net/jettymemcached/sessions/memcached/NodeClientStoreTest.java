@@ -39,7 +39,7 @@ class NodeClientStoreTest
     {
         nodes = MemcachedNodes.start(1);
         NodeList list = NodeList.parse(nodes.nodesProperty(), "");
-        client = new NodeClient(list.nodes().get(0), 1000, protocol, "", "");
+        client = new NodeClient(list.nodes().get(0), 1000, protocol, null);
         NodeClient c = client;
         Await.await("the client connected", c::probe, Duration.ofSeconds(10)); // operations before that are cancelled
         return client;

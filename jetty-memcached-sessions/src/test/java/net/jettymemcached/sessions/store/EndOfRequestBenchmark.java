@@ -76,7 +76,7 @@ public class EndOfRequestBenchmark
     {
         NodeList nodes = NodeList.parse("n1:127.0.0.1:1 n2:127.0.0.1:2", "");
         NodeHealth health = new NodeHealth(nodes, node -> false, Duration.ofSeconds(1), Duration.ZERO);
-        MemcachedAccess access = new MemcachedAccess(new NodeClients(nodes, Duration.ofSeconds(1), Protocol.TEXT, "", ""), health);
+        MemcachedAccess access = new MemcachedAccess(new NodeClients(nodes, Duration.ofSeconds(1), Protocol.TEXT), health);
         statistics = new MemcachedSessionStatistics();
         SessionReplicas replicas = new SessionReplicas(access, new Placement(nodes, health), statistics, new PendingTombstones(access, InstantSource.system()));
         SessionEnvelope envelope = new SessionEnvelope(AttributeCodecs.of("protostuff", DeserializationFilters.parse(null)),

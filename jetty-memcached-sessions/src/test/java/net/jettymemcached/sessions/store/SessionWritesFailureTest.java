@@ -37,7 +37,7 @@ class SessionWritesFailureTest
     {
         NodeList nodes = NodeList.parse("n1:127.0.0.1:1 n2:127.0.0.1:2", "");
         NodeHealth health = new NodeHealth(nodes, node -> false, Duration.ofSeconds(1), Duration.ZERO);
-        NodeClients clients = new NodeClients(nodes, Duration.ofSeconds(1), Protocol.TEXT, "", "");
+        NodeClients clients = new NodeClients(nodes, Duration.ofSeconds(1), Protocol.TEXT);
         Placement placement = new Placement(nodes, health);
         MemcachedSessionStatistics stats = new MemcachedSessionStatistics();
         MemcachedAccess access = new MemcachedAccess(clients, health);

@@ -21,11 +21,19 @@ public final class MemcachedNodes implements AutoCloseable {
 
     /** Starts {@code count} nodes in parallel; if any fails, the ones already started are killed. */
     public static MemcachedNodes start(int count) {
+        return start(count, null);
+    }
+
+    /**
+     * Starts {@code count} nodes with SASL authentication ({@code memcached -S}) against one database, or without
+     * when it is null.
+     */
+    public static MemcachedNodes start(int count, SaslDatabase sasl) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1: " + count);
         }
         List<CompletableFuture<MemcachedProcess>> futures = IntStream.rangeClosed(1, count)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> MemcachedProcess.start("n" + i)))
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> MemcachedProcess.start("n" + i, sasl)))
                 .collect(Collectors.toList());
         List<MemcachedProcess> started = new ArrayList<>();
         RuntimeException failure = null;
@@ -64,13 +72,18 @@ public final class MemcachedNodes implements AutoCloseable {
         return nodes;
     }
 
-    /** Space-separated {@code id:host:port} list, e.g. {@code "n1:127.0.0.1:40001 n2:127.0.0.1:40002"}. */
     /** The sum of one memcached {@code stats} counter over every running node. */
     public long sumStat(String name) {
         long total = 0;
         for (MemcachedProcess node : all()) {
             if (!node.isRunning())
                 continue;
+            if (node.sasl() != null) {
+                try (MemcachedBinaryClient client = MemcachedBinaryClient.of(node)) {
+                    total += client.stat(name);
+                }
+                continue;
+            }
             try (MemcachedTextClient client = MemcachedTextClient.of(node)) {
                 total += client.stat(name);
             }
@@ -78,6 +91,7 @@ public final class MemcachedNodes implements AutoCloseable {
         return total;
     }
 
+    /** Space-separated {@code id:host:port} list, e.g. {@code "n1:127.0.0.1:40001 n2:127.0.0.1:40002"}. */
     public String nodesProperty() {
         return nodes.stream().map(n -> n.nodeId() + ":" + n.host() + ":" + n.port())
                 .collect(Collectors.joining(" "));

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Every process is tracked by its own {@link Process} handle and PID: it is only ever
  * signalled through that handle or {@code kill -STOP/-CONT <pid>}, never by name. A JVM shutdown
  * hook kills whatever this fixture started, so a dying test JVM does not leak memcached processes.
+ *
+ * <p>A process started with a {@link SaslDatabase} runs {@code memcached -S} (binary protocol only, every client must
+ * log in) with the database's configuration in its environment; the fixture logs in itself to see that it is ready.
  */
 public final class MemcachedProcess implements AutoCloseable {
 
@@ -53,12 +56,14 @@ public final class MemcachedProcess implements AutoCloseable {
     private final String nodeId;
     private final int port;
     private final Path binary;
+    private final SaslDatabase sasl;
     private Process process;
 
-    private MemcachedProcess(String nodeId, int port, Path binary, Process process) {
+    private MemcachedProcess(String nodeId, int port, Path binary, SaslDatabase sasl, Process process) {
         this.nodeId = nodeId;
         this.port = port;
         this.binary = binary;
+        this.sasl = sasl;
         this.process = process;
     }
 
@@ -69,13 +74,23 @@ public final class MemcachedProcess implements AutoCloseable {
      * @throws IllegalStateException if the binary is missing or no process came up
      */
     public static MemcachedProcess start(String nodeId) {
+        return start(nodeId, null);
+    }
+
+    /**
+     * Starts a memcached with SASL authentication ({@code -S}) against the given database, or without when it is
+     * null, and returns once it lets the database's first user in.
+     *
+     * @throws IllegalStateException if the binary is missing or no process came up
+     */
+    public static MemcachedProcess start(String nodeId, SaslDatabase sasl) {
         Path binary = findBinary();
         List<String> failures = new ArrayList<>();
         for (int attempt = 0; attempt < MAX_START_ATTEMPTS; attempt++) {
             int port = reserveFreePort();
-            Process p = launch(binary, nodeId, port, failures);
+            Process p = launch(binary, nodeId, port, sasl, failures);
             if (p != null) {
-                return new MemcachedProcess(nodeId, port, binary, p);
+                return new MemcachedProcess(nodeId, port, binary, sasl, p);
             }
             RESERVED_PORTS.remove(port);
         }
@@ -92,6 +107,11 @@ public final class MemcachedProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The SASL database this node authenticates against, or null when it was started without {@code -S}. */
+    public SaslDatabase sasl() {
+        return sasl;
     }
 
     /** PID of the current process; changes after {@link #restart()}. */
@@ -137,7 +157,7 @@ public final class MemcachedProcess implements AutoCloseable {
         kill9();
         List<String> failures = new ArrayList<>();
         boolean restarted = Await.until(() -> {
-            Process p = launch(binary, nodeId, port, failures);
+            Process p = launch(binary, nodeId, port, sasl, failures);
             if (p == null) {
                 return false;
             }
@@ -209,17 +229,23 @@ public final class MemcachedProcess implements AutoCloseable {
      * Launches memcached on {@code port} and waits until it answers. Returns null (after killing
      * the attempt) if it exited early, e.g. because the port was taken; the reason goes to failures.
      */
-    private static Process launch(Path binary, String nodeId, int port, List<String> failures) {
+    private static Process launch(Path binary, String nodeId, int port, SaslDatabase sasl, List<String> failures) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(),
                 "-l", HOST, "-p", Integer.toString(port), "-U", "0", "-t", "1", "-m", "64"));
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.add("-u");
             cmd.add("root"); // memcached refuses to run as root without -u
         }
+        if (sasl != null) {
+            cmd.add("-S");
+        }
         Path log = logFile(nodeId, port);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD
                         : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (sasl != null) {
+            pb.environment().putAll(sasl.environment());
+        }
         Process p;
         try {
             p = pb.start();
@@ -228,8 +254,8 @@ public final class MemcachedProcess implements AutoCloseable {
         }
         LIVE.add(p);
         // Until it answers or exits. The pid check makes sure we reached OUR process, not another one owning the port.
-        if (Await.until(() -> !p.isAlive() || MemcachedTextClient.answers(HOST, port, p.pid()), READY_TIMEOUT)
-                && p.isAlive()) {
+        if (Await.until(() -> !p.isAlive() || (sasl == null ? MemcachedTextClient.answers(HOST, port, p.pid())
+                : MemcachedBinaryClient.answers(HOST, port, p.pid(), sasl)), READY_TIMEOUT) && p.isAlive()) {
             return p;
         }
         p.destroyForcibly();
@@ -240,6 +266,7 @@ public final class MemcachedProcess implements AutoCloseable {
         }
         LIVE.remove(p);
         failures.add("port " + port + (p.isAlive() ? " not answering" : " exited " + p.exitValue())
+                + (sasl == null ? "" : " (memcached -S with " + sasl + ": is libsasl2-modules installed?)")
                 + tail(log));
         return null;
     }
