@@ -9,6 +9,7 @@ import net.jettymemcached.sessions.codec.AttributeCodec;
 import net.jettymemcached.sessions.codec.JavaAttributeCodec;
 import net.jettymemcached.sessions.codec.TextAttributeCodec;
 import net.jettymemcached.sessions.codec.protostuff.ProtostuffAttributeCodec;
+import net.jettymemcached.sessions.security.DeserializationFilters;
 
 /**
  * The codecs of one envelope: the configured one writes, Java serialization takes what it cannot write faithfully,
@@ -23,12 +24,13 @@ public final class AttributeCodecs
 
     private AttributeCodecs(AttributeCodec writer, JavaAttributeCodec java, ProtostuffAttributeCodec protostuff)
     {
-        this.writer = writer;
-        this.java = java;
-        readers[java.id()] = new Bounded(java);
-        readers[protostuff.id()] = new Bounded(protostuff);
-        readers[text.id()] = new Bounded(text);
-        readers[writer.id()] = new Bounded(writer);
+        DeepStack deep = new DeepStack(DeserializationFilters.limits(java.filter()).maxDepth());
+        readers[java.id()] = new Bounded(java, deep);
+        readers[protostuff.id()] = new Bounded(protostuff, deep);
+        readers[text.id()] = new Bounded(text, deep);
+        readers[writer.id()] = new Bounded(writer, deep);
+        this.writer = readers[writer.id()];
+        this.java = readers[java.id()];
     }
 
     /**
@@ -102,8 +104,8 @@ public final class AttributeCodecs
     {
         if (writer == java)
             return java;
-        if (writer instanceof ProtostuffAttributeCodec && value.getClass() == String.class && text.canEncode(value))
-            return text;
+        if (((Bounded)writer).codec() instanceof ProtostuffAttributeCodec && value.getClass() == String.class && text.canEncode(value))
+            return readers[text.id()];
         return writer.canEncode(value) ? writer : java;
     }
 
@@ -123,11 +125,12 @@ public final class AttributeCodecs
     }
 
     /**
-     * Decodes with a codec, turning {@link OutOfMemoryError} and {@link StackOverflowError} into an
-     * {@link IOException}: the one value that caused them is dropped with what was built of it, and the request that
-     * read it gets a fresh session instead of a 500 on every request of that session.
+     * A codec whose calls never end in an {@link Error} of the JVM. One that overflows the caller's stack runs again
+     * on a {@link DeepStack}, so that values as deep as the filter allows read and write on any thread; what still
+     * exhausts the heap or the stack is an {@link IOException}: the one value that caused it is dropped with what was
+     * built of it, and the request that read it gets a fresh session instead of a 500 on every request of it.
      */
-    private record Bounded(AttributeCodec codec) implements AttributeCodec
+    private record Bounded(AttributeCodec codec, DeepStack deep) implements AttributeCodec
     {
         @Override
         public int id()
@@ -150,7 +153,32 @@ public final class AttributeCodecs
         @Override
         public byte[] encode(Object value) throws IOException
         {
-            return codec.encode(value);
+            try
+            {
+                return codec.encode(value);
+            }
+            catch (StackOverflowError x)
+            {
+                return encodeDeep(value);
+            }
+        }
+
+        /** Encodes on the deep stack, and refuses a value the readers would refuse as too deep, before it is stored. */
+        private byte[] encodeDeep(Object value) throws IOException
+        {
+            try
+            {
+                return deep.run(() ->
+                {
+                    byte[] bytes = codec.encode(value);
+                    codec.decode(bytes);
+                    return bytes;
+                });
+            }
+            catch (ClassNotFoundException | IOException x)
+            {
+                throw new IOException("it nests too deep to be read back (" + x.getMessage() + ")", x);
+            }
         }
 
         @Override
@@ -166,7 +194,11 @@ public final class AttributeCodecs
             {
                 return codec.decode(bytes, offset, length);
             }
-            catch (OutOfMemoryError | StackOverflowError x)
+            catch (StackOverflowError x)
+            {
+                return deep.run(() -> codec.decode(bytes, offset, length));
+            }
+            catch (OutOfMemoryError x)
             {
                 throw new IOException("decoding exhausted the JVM: " + x, x);
             }

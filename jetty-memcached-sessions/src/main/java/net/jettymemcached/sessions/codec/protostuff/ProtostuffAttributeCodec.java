@@ -113,11 +113,12 @@ public class ProtostuffAttributeCodec implements AttributeCodec
             input.checkLastTagWas(0);
             return holder.value;
         }
-        catch (OutOfMemoryError | StackOverflowError x)
+        catch (OutOfMemoryError x)
         {
             // what this value built is garbage once it is dropped; the value is unreadable, the JVM goes on
             throw new IOException("protostuff value exhausted the JVM: " + x, x);
         }
+        // a StackOverflowError goes up to AttributeCodecs, which reads the value again on a stack made for its depth
         catch (RuntimeException | LinkageError x)
         {
             // protostuff may wrap the refusal of a class named deep inside the value
