@@ -2,6 +2,7 @@ package net.jettymemcached.sessions.store;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 import net.jettymemcached.sessions.format.AccessRecord;
 import net.jettymemcached.sessions.replication.CopyVersion;
@@ -31,6 +32,12 @@ public class MemcachedSessionData extends SessionData
     private volatile long confirmedAt;
     /** True once memcached was found to hold a newer copy or a tombstone: this copy must not be served again. */
     private volatile boolean stale;
+    /**
+     * Held while this Jetty writes this copy or confirms it current: parallel requests of a session share one copy,
+     * and a write of it that landed but is not yet recorded here must not look like another Jetty's to a second
+     * write or to a revalidation.
+     */
+    private final ReentrantLock writing = new ReentrantLock();
     /** True for the session an ignored request creates: never stored. */
     private volatile boolean temporary;
     /** The lock of the request that loaded this copy, if it holds one. */
@@ -136,6 +143,11 @@ public class MemcachedSessionData extends SessionData
     synchronized long nextGeneration()
     {
         return ++lastGeneration;
+    }
+
+    ReentrantLock writing()
+    {
+        return writing;
     }
 
     /** @return the version of the stored copy this one derives from, null if it was never stored (a new session) */

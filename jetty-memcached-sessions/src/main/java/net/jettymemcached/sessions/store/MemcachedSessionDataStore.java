@@ -142,6 +142,27 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         SessionId sessionId = parts.ids().parse(id);
         if (sessionId == null)
             return true;
+        // A write of this copy in flight is this Jetty's own: what it lands is not yet recorded as storedVersion.
+        if (!tracked.writing().tryLock())
+            return true;
+        try
+        {
+            return confirmCurrent(sessionId, id, tracked, now);
+        }
+        finally
+        {
+            tracked.writing().unlock();
+        }
+    }
+
+    /** Asks memcached, holding the copy's write lock: the version compared is the one of this Jetty's last write. */
+    private boolean confirmCurrent(SessionId sessionId, String id, MemcachedSessionData tracked, long now)
+    {
+        if (tracked.isStale())
+            return false;
+        CopyVersion stored = tracked.storedVersion();
+        if (stored == null)
+            return true;
         parts.statistics().revalidated();
         CopyState state = parts.replicas().primaryState(sessionId, keys.primary(id));
         if (state.kind() == CopyState.Kind.UNREACHABLE)

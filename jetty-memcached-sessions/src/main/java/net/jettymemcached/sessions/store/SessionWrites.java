@@ -43,9 +43,31 @@ final class SessionWrites
     /** @return the memcached TTL of the session's copies (0: never expire), also when nothing was written */
     int store(WritePolicy.Trigger trigger, SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
     {
+        if (!(data instanceof MemcachedSessionData tracked) || parts.writeAsync())
+            return storeLocked(trigger, id, keys, data, lastSaveTime, savePeriodSec);
+        // One write of a copy at a time, in the order of their generations (see MemcachedSessionData#writing). Not
+        // around an asynchronous submit: a full queue makes the submitter wait for the writer, which takes the lock.
+        tracked.writing().lock();
+        try
+        {
+            return storeLocked(trigger, id, keys, data, lastSaveTime, savePeriodSec);
+        }
+        finally
+        {
+            tracked.writing().unlock();
+        }
+    }
+
+    private int storeLocked(WritePolicy.Trigger trigger, SessionId id, SessionKeys keys, SessionData data, long lastSaveTime, int savePeriodSec) throws Exception
+    {
         MemcachedSessionData tracked = data instanceof MemcachedSessionData m ? m : null;
         if (tracked != null && (tracked.isTemporary() || tracked.isStale()))
+        {
+            if (tracked.isStale() && data.isDirty())
+                refusedLog.warn("session {} not written: a request changed a copy found stale while another request used it " +
+                    "(memcached holds a newer copy or a tombstone); that request's changes are lost", id);
             return 1;
+        }
         long now = parts.clock().millis();
         long started = NanoTime.now();
         long generation = tracked == null ? 1 : tracked.nextGeneration();
@@ -86,7 +108,15 @@ final class SessionWrites
             fullRecord, now);
         switch (decision.write())
         {
-            case FULL -> run(key, new AsyncSessionWriter.PendingWrite(item, full, full));
+            case FULL ->
+            {
+                // Queued is as good as stored for the next decision (a failed write resets it, writeFailed): the
+                // end of a request that committed a change must not queue the same value again, which would land
+                // as a second copy after another Jetty may have loaded the first.
+                if (parts.writeAsync() && tracked != null)
+                    tracked.storedInFull(now, fullRecord, 0);
+                run(key, new AsyncSessionWriter.PendingWrite(item, full, full));
+            }
             case NOTHING -> parts.statistics().skippedWrite();
             case ACCESS_RECORD ->
             {
@@ -118,6 +148,8 @@ final class SessionWrites
     private void writeFull(SessionId id, String key, String backupKey, int ttl, Item item, long generation, boolean isNew, MemcachedSessionData tracked,
                            AccessRecord record, long now) throws MemcachedAccessException
     {
+        if (tracked != null)
+            tracked.writing().lock(); // also on the asynchronous writer's thread
         try
         {
             if (tracked != null && !tracked.writePermitted())
@@ -159,6 +191,11 @@ final class SessionWrites
                 throw x;
             // Memory holds the session: not the request's failure. Counted by the replicas.
             failureLog.warn("session write failed, the session stays in memory and is written again on its next request: {}", x.getMessage());
+        }
+        finally
+        {
+            if (tracked != null)
+                tracked.writing().unlock();
         }
     }
 
