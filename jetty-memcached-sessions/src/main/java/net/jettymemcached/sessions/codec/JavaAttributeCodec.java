@@ -81,6 +81,12 @@ public class JavaAttributeCodec implements AttributeCodec
                 throw new IOException("bytes after the Java-serialized attribute");
             return value;
         }
+        catch (InternalError x)
+        {
+            // the JDK's own classes answer some forged serial forms so (an immutable collection's odd length); not
+            // kept as the cause: an Error behind an unreadable value reads as the JVM in trouble
+            throw new IOException("malformed Java-serialized value (the JDK said: " + x.getMessage() + ")");
+        }
     }
 
     /** As Jetty decides it: can the webapp's loader see this very class? */
