@@ -180,6 +180,12 @@ public final class SessionReplicas
         return stateOf(placement.primary(id), primaryKey);
     }
 
+    /** @return the versions of the session's backups on the nodes that may hold one, without their values */
+    public List<CopyState> backupStates(SessionId id, String backupKey)
+    {
+        return backupStates(placement.backupCandidates(id), backupKey);
+    }
+
     /**
      * Writes a session's primary and backup copies, conditionally (see the class comment).
      *

@@ -120,9 +120,10 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
      * Sticky mode: whether a cached copy may be served without reading it again. It may while memcached confirmed
      * within {@code stickyRevalidate} that the primary copy is still the one it derives from; confirming costs one
      * small read (the copy's version, not its value). A copy never stored (new, or its write failed and memory holds
-     * the only copy) is current; so is one whose primary node cannot be asked now (the id manager moves the session).
+     * the only copy) is current; so is one whose primary node cannot be asked now (the id manager moves the session),
+     * and one whose copies were lost with their node (restarted empty): it is written back by its next store.
      *
-     * @return false if memcached holds a newer copy or a tombstone, or no copy while this one was stored
+     * @return false if memcached holds a newer copy or a tombstone
      */
     public boolean isCurrent(String id, SessionData data)
     {
@@ -167,8 +168,13 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
         CopyState state = parts.replicas().primaryState(sessionId, keys.primary(id));
         if (state.kind() == CopyState.Kind.UNREACHABLE)
             return true; // not confirmed: asked again on the next request
-        boolean current = state.kind() == CopyState.Kind.PRESENT && state.version().equals(stored);
-        if (current)
+        boolean current = state.kind() == CopyState.Kind.PRESENT ? state.version().equals(stored) : onlyCopyLost(sessionId, id, stored);
+        if (current && state.kind() == CopyState.Kind.MISSING)
+        {
+            // Its node restarted empty or evicted it: memory holds the session, and its next store writes it back.
+            tracked.writeFailed();
+        }
+        else if (current)
             tracked.confirmed(now);
         else
         {
@@ -176,6 +182,21 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
             parts.statistics().staleCopyDropped();
         }
         return current;
+    }
+
+    /**
+     * The primary copy is missing: an ended session leaves a tombstone, so its node lost it (a restart, an eviction).
+     * @return true if no backup holds a tombstone or a copy newer than this one either (a copy the same as this one
+     * is as good: the next store writes the primary back)
+     */
+    private boolean onlyCopyLost(SessionId sessionId, String id, CopyVersion stored)
+    {
+        for (CopyState backup : parts.replicas().backupStates(sessionId, keys.backup(id)))
+        {
+            if (backup.kind() == CopyState.Kind.PRESENT && (backup.version().isMarker() || backup.version().isNewerThan(stored)))
+                return false;
+        }
+        return true;
     }
 
     @Override
