@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.jettymemcached.sessions.format.SessionTooLargeException;
 import net.jettymemcached.sessions.format.StoredValue;
 import net.jettymemcached.sessions.id.SessionId;
-import net.jettymemcached.sessions.replication.CopyState;
 import net.jettymemcached.sessions.replication.CopyVersion;
 import net.jettymemcached.sessions.stats.ThrottledLog;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
@@ -55,6 +54,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     private final WritePolicy policy;
     private final SessionWrites writes;
     private SessionKeys keys;
+    private StickyFreshness freshness;
     /** The longest TTL a copy written by this store had (how long a tombstone must live). */
     private final AtomicLong longestTtl = new AtomicLong();
 
@@ -72,6 +72,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
     {
         super.doStart();
         keys = new SessionKeys(parts.keyPrefix(), _context.getCanonicalContextPath(), _context.getVhost());
+        freshness = new StickyFreshness(parts, keys);
         loads = new SessionLoads(parts, _context.getCanonicalContextPath(), id -> (MemcachedSessionData)newSessionData(id, 0, 0, 0, 0),
             (id, x) -> new UnreadableSessionDataException(id, _context, x));
     }
@@ -127,76 +128,7 @@ public class MemcachedSessionDataStore extends AbstractSessionDataStore
      */
     public boolean isCurrent(String id, SessionData data)
     {
-        if (!(data instanceof MemcachedSessionData tracked))
-            return true;
-        if (tracked.isStale())
-            return false;
-        long interval = parts.stickyRevalidate().toMillis();
-        CopyVersion stored = tracked.storedVersion();
-        if (interval < 0 || stored == null || tracked.isUnsaved())
-            return true;
-        long now = parts.clock().millis();
-        if (interval > 0 && now - tracked.confirmedAt() < interval)
-            return true;
-        if (parts.writeAsync() && parts.writer().pendingItem(keys.primary(id)) != null)
-            return true; // our own write of it is on its way
-        SessionId sessionId = parts.ids().parse(id);
-        if (sessionId == null)
-            return true;
-        // A write of this copy in flight is this Jetty's own: what it lands is not yet recorded as storedVersion.
-        if (!tracked.writing().tryLock())
-            return true;
-        try
-        {
-            return confirmCurrent(sessionId, id, tracked, now);
-        }
-        finally
-        {
-            tracked.writing().unlock();
-        }
-    }
-
-    /** Asks memcached, holding the copy's write lock: the version compared is the one of this Jetty's last write. */
-    private boolean confirmCurrent(SessionId sessionId, String id, MemcachedSessionData tracked, long now)
-    {
-        if (tracked.isStale())
-            return false;
-        CopyVersion stored = tracked.storedVersion();
-        if (stored == null)
-            return true;
-        parts.statistics().revalidated();
-        CopyState state = parts.replicas().primaryState(sessionId, keys.primary(id));
-        if (state.kind() == CopyState.Kind.UNREACHABLE)
-            return true; // not confirmed: asked again on the next request
-        boolean current = state.kind() == CopyState.Kind.PRESENT ? state.version().equals(stored) : onlyCopyLost(sessionId, id, stored);
-        if (current && state.kind() == CopyState.Kind.MISSING)
-        {
-            // Its node restarted empty or evicted it: memory holds the session, and its next store writes it back.
-            tracked.writeFailed();
-        }
-        else if (current)
-            tracked.confirmed(now);
-        else
-        {
-            tracked.markStale();
-            parts.statistics().staleCopyDropped();
-        }
-        return current;
-    }
-
-    /**
-     * The primary copy is missing: an ended session leaves a tombstone, so its node lost it (a restart, an eviction).
-     * @return true if no backup holds a tombstone or a copy newer than this one either (a copy the same as this one
-     * is as good: the next store writes the primary back)
-     */
-    private boolean onlyCopyLost(SessionId sessionId, String id, CopyVersion stored)
-    {
-        for (CopyState backup : parts.replicas().backupStates(sessionId, keys.backup(id)))
-        {
-            if (backup.kind() == CopyState.Kind.PRESENT && (backup.version().isMarker() || backup.version().isNewerThan(stored)))
-                return false;
-        }
-        return true;
+        return freshness.isCurrent(id, data);
     }
 
     @Override
