@@ -239,6 +239,9 @@ class LockHoldingHttpTest
         {
             c.setLockExpirationSeconds(30);
             c.setOperationTimeoutMillis(500);
+            // No probe rounds: a probe that saw the pause first would mark the node down, and the request would then
+            // send no add at all (nothing left to release: what this test checks would not happen). Probed below.
+            c.setNodeProbeIntervalMillis(600_000);
         });
         SessionClient browser = new SessionClient();
         browser.get(a, "/app/set?name=k&value=v");
@@ -263,7 +266,12 @@ class LockHoldingHttpTest
         gate(RELEASED, "paused").countDown();
         assertEquals(200, request.get(10, TimeUnit.SECONDS).status());
         awaitLock(movedId, false);
-        Await.await("node " + home.nodeId() + " live again", () -> a.cluster().health().isLive(home.nodeId()), Duration.ofSeconds(10));
+        assertFalse(a.cluster().health().isLive(home.nodeId()), "the timed-out add marked the paused node down");
+        Await.await("node " + home.nodeId() + " live again", () ->
+        {
+            a.cluster().health().probeAll();
+            return a.cluster().health().isLive(home.nodeId());
+        }, Duration.ofSeconds(10));
         // The add sent to the paused node was stored when it resumed: read back and removed, not left for 30 s.
         awaitLock(id, false);
         assertNotEquals(0, stats(a).getOrphanedLocksReleased());
