@@ -44,6 +44,10 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/memcached-sessions/
 ## Ids of nodes used for new sessions only when no other node is live (comma or space separated).
 #jetty.session.memcached.failoverNodes=
 
+## Nodes taken out of service: ids, or id:host:port while the node still runs (its sessions then move off it
+## without loss). Sessions on them move to the nodes above on their next request. See the README's node changes.
+#jetty.session.memcached.retiredNodes=
+
 ## true: sessions are served from this Jetty's memory, memcached holds the copy (sticky load balancer).
 ## false: every request loads its session from memcached, so any Jetty can serve any request.
 #jetty.session.memcached.sticky=true

@@ -5,6 +5,7 @@ import net.jettymemcached.sessions.cache.RequestsInFlight;
 import net.jettymemcached.sessions.cache.StickySessionCache;
 import net.jettymemcached.sessions.id.SessionId;
 import net.jettymemcached.sessions.id.SessionIdFormat;
+import net.jettymemcached.sessions.node.NodeList;
 import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -46,6 +47,9 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
     private final MemcachedCluster cluster;
     private final SessionIdFormat idFormat;
     private final Relocations relocations = new Relocations();
+    /** Retired or unknown nodes whose sessions were logged; bounded: forged ids may name any number of nodes. */
+    private static final int MAX_NODES_LOGGED = 64;
+    private final java.util.Set<String> nodesLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RequestsInFlight requestsInFlight;
     /** Guards {@link #idsStopped} against id generation: Jetty nulls its random generator at stop. */
     private final Object idLock = new Object();
@@ -89,7 +93,10 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         String clusterId = super.getId(extendedId);
         SessionId id = idFormat.parse(clusterId);
         if (id == null)
+        {
+            logUnknownNode(clusterId);
             return clusterId; // the store refuses it without asking memcached; the request gets a new session
+        }
         // Where the session lives now: under the id it moved to, if its tombstone said so, and then on a live node.
         String movedTo = cluster.forwards().movedTo(clusterId);
         SessionId moved = movedTo == null ? null : idFormat.parse(movedTo);
@@ -230,11 +237,46 @@ public class MemcachedSessionIdManager extends DefaultSessionIdManager
         String newClusterId = newId.clusterId();
         relocations.once(oldId.clusterId(), newClusterId, () ->
         {
-            LOG.info("memcached node {} is down: session {} moves to {}", oldId.nodeId(), oldId, newClusterId);
+            if (cluster.placement().isPlaced(oldId))
+                LOG.info("memcached node {} is down: session {} moves to {}", oldId.nodeId(), oldId, newClusterId);
+            else
+                logUnplacedNode(oldId, newClusterId);
             cluster.statistics().relocated();
             renewEverywhere(oldId.clusterId(), oldExtendedId, newClusterId);
         });
         return newClusterId;
+    }
+
+    /**
+     * Once per node (a bounded number of them: ids naming made-up nodes cannot flood the log), the first session
+     * seen moving off a retired node; the others at DEBUG.
+     */
+    private void logUnplacedNode(SessionId oldId, String newClusterId)
+    {
+        String node = oldId.nodeId();
+        if (firstTimeFor(node))
+            LOG.info("memcached node {} is retired: its sessions move to the configured nodes as they are used, read from {} (first: {} moves to {})",
+                node, cluster.placement().nodes().node(node) != null ? "it and their backups" : "their backups", oldId, newClusterId);
+        else
+            LOG.debug("memcached node {} is retired: session {} moves to {}", node, oldId, newClusterId);
+    }
+
+    /**
+     * A node removed from the list without being listed as retired drops its sessions (its ids cannot be told from
+     * forged ones, which never reach memcached): said once per node, with what to do.
+     */
+    private void logUnknownNode(String clusterId)
+    {
+        String node = idFormat.unknownNodeOf(clusterId);
+        if (node != null && firstTimeFor(node))
+            LOG.warn("a session id names memcached node {}, which is neither in {} nor in {}: the request gets a new session. If {} was removed, "
+                + "list it in {} to keep its sessions (see the README, Changing the node list)", node, NodeList.NODES_PROPERTY, NodeList.RETIRED_NODES_PROPERTY,
+                node, NodeList.RETIRED_NODES_PROPERTY);
+    }
+
+    private boolean firstTimeFor(String node)
+    {
+        return nodesLogged.size() < MAX_NODES_LOGGED && nodesLogged.add(node);
     }
 
     private void evictStaleCopies(String clusterId)

@@ -21,6 +21,7 @@ public class MemcachedSessionsConfig
 
     private String nodes = Property.NODES.defaultValue();
     private String failoverNodes = Property.FAILOVER_NODES.defaultValue();
+    private String retiredNodes = Property.RETIRED_NODES.defaultValue();
     private boolean sticky = Property.STICKY.defaultBoolean();
     private long operationTimeoutMillis = Property.OPERATION_TIMEOUT.defaultInt();
     private boolean backupAsync = Property.BACKUP_ASYNC.defaultBoolean();
@@ -66,6 +67,8 @@ public class MemcachedSessionsConfig
 
     public String getFailoverNodes() { return failoverNodes; }
     public void setFailoverNodes(String failoverNodes) { this.failoverNodes = failoverNodes == null ? "" : failoverNodes; }
+    public String getRetiredNodes() { return retiredNodes; }
+    public void setRetiredNodes(String retiredNodes) { this.retiredNodes = retiredNodes == null ? "" : retiredNodes; }
 
     public boolean isSticky() { return sticky; }
     public void setSticky(boolean sticky) { this.sticky = sticky; }

@@ -65,7 +65,7 @@ public record MemcachedSettings(NodeList nodes, boolean sticky, Duration operati
 
     private static MemcachedSettings parseValues(MemcachedSessionsConfig c)
     {
-        NodeList nodes = NodeList.parse(c.getNodes(), c.getFailoverNodes());
+        NodeList nodes = NodeList.parse(c.getNodes(), c.getFailoverNodes(), c.getRetiredNodes());
         Duration operationTimeout = positiveMillis(Property.OPERATION_TIMEOUT, c.getOperationTimeoutMillis());
         Duration probeInterval = positiveMillis(Property.NODE_PROBE_INTERVAL, c.getNodeProbeIntervalMillis());
         if (c.getAsyncQueueCapacity() <= 0)

@@ -9,6 +9,7 @@ public enum Property
 {
     NODES("nodes", "n1:localhost:11211"),
     FAILOVER_NODES("failoverNodes", ""),
+    RETIRED_NODES("retiredNodes", ""),
     STICKY("sticky", "true"),
     OPERATION_TIMEOUT("operationTimeout.millis", "1000"),
     BACKUP_ASYNC("backupAsync", "true"),

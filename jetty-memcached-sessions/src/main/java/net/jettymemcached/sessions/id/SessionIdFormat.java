@@ -6,8 +6,9 @@ import net.jettymemcached.sessions.node.NodeList;
 
 /**
  * Parses and builds session ids for a node list. Anything that is not exactly an id this cluster could have made
- * (unknown node, odd characters, too long or short, extra dashes or dots) parses to null: such ids never become a
- * memcached key.
+ * (a node neither configured nor retired, odd characters, too long or short, extra dashes or dots) parses to null:
+ * such ids never become a memcached key, so forged ids cost memcached nothing. An id of a retired node parses: its
+ * session is looked for where its copies can be (see {@link NodeList}).
  */
 public final class SessionIdFormat
 {
@@ -27,7 +28,7 @@ public final class SessionIdFormat
         this.nodes = nodes;
     }
 
-    /** @return the parsed id, or null if {@code clusterId} is not a well-formed id of a configured node */
+    /** @return the parsed id, or null if {@code clusterId} is not a well-formed id of a configured or retired node */
     public SessionId parse(String clusterId)
     {
         if (clusterId == null || clusterId.length() > MAX_RANDOM + 33)
@@ -40,7 +41,23 @@ public final class SessionIdFormat
             !isWord(clusterId, 0, dash) || !isWord(clusterId, dash + 1, clusterId.length()))
             return null;
         String node = clusterId.substring(dash + 1);
-        return nodes.contains(node) ? new SessionId(clusterId.substring(0, dash), node) : null;
+        return nodes.contains(node) || nodes.isRetired(node) ? new SessionId(clusterId.substring(0, dash), node) : null;
+    }
+
+    /**
+     * @return the node of an id that would be well-formed if that node were configured or retired (a node removed
+     * from the list without being listed as retired, or a forged id), or null
+     */
+    public String unknownNodeOf(String clusterId)
+    {
+        if (clusterId == null || nodes.isAnonymous() || parse(clusterId) != null)
+            return null;
+        int dash = clusterId.indexOf('-');
+        if (dash < 1)
+            return null;
+        String node = clusterId.substring(dash + 1);
+        String wellFormed = clusterId.substring(0, dash + 1) + nodes.nodes().get(0).id();
+        return parse(wellFormed) != null && node.length() <= 32 && isWord(node, 0, node.length()) ? node : null;
     }
 
     /** @return true if {@code s[from, to)} is only {@code [A-Za-z0-9_]} */

@@ -63,7 +63,7 @@ public final class NodeClients extends AbstractLifeCycle implements Dumpable, No
         Map<String, NodeClient> connected = new LinkedHashMap<>();
         try
         {
-            for (MemcachedNode node : nodes.nodes())
+            for (MemcachedNode node : nodes.reachable())
                 connected.put(node.id(), connector.connect(node, timeout.toMillis(), protocol, sasl == null ? null : new SaslLogin(node, sasl, loginRefused)));
         }
         catch (Exception x)

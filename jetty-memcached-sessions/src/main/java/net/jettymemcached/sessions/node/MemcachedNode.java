@@ -18,6 +18,18 @@ public record MemcachedNode(String id, String host, int port)
         Objects.requireNonNull(host);
     }
 
+    /** A node this Jetty knows only by its id (removed or retired without address): never live, never connected. */
+    public static MemcachedNode withoutAddress(String id)
+    {
+        return new MemcachedNode(id, "", 0);
+    }
+
+    /** @return false for a node known only by its id */
+    public boolean hasAddress()
+    {
+        return port != 0;
+    }
+
     public InetSocketAddress socketAddress()
     {
         return new InetSocketAddress(host, port);
@@ -32,6 +44,6 @@ public record MemcachedNode(String id, String host, int port)
     @Override
     public String toString()
     {
-        return id.isEmpty() ? hostAndPort() : id + " (" + hostAndPort() + ")";
+        return id.isEmpty() ? hostAndPort() : id + " (" + (hasAddress() ? hostAndPort() : "no address") + ")";
     }
 }

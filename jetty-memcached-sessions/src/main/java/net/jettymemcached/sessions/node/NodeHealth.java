@@ -56,7 +56,7 @@ public class NodeHealth extends ContainerLifeCycle
         this.probe = probe;
         this.probeInterval = probeInterval;
         this.startupWait = startupWait;
-        for (MemcachedNode node : nodes.nodes())
+        for (MemcachedNode node : nodes.reachable())
             live.put(node.id(), new AtomicBoolean(false));
     }
 
@@ -83,7 +83,7 @@ public class NodeHealth extends ContainerLifeCycle
         }
         super.doStart();
         awaitConnections();
-        for (MemcachedNode node : nodes.nodes())
+        for (MemcachedNode node : nodes.reachable())
         {
             if (!isLive(node.id()))
             {
@@ -144,7 +144,7 @@ public class NodeHealth extends ContainerLifeCycle
     private void awaitConnections() throws InterruptedException
     {
         long deadline = NanoTime.now() + startupWait.toNanos();
-        for (MemcachedNode node : nodes.nodes())
+        for (MemcachedNode node : nodes.reachable())
         {
             while (!probe.probe(node) && NanoTime.isBefore(NanoTime.now(), deadline))
                 Thread.sleep(10);
@@ -173,7 +173,7 @@ public class NodeHealth extends ContainerLifeCycle
 
     private void probe(long generationOfRound)
     {
-        for (MemcachedNode node : nodes.nodes())
+        for (MemcachedNode node : nodes.reachable())
         {
             boolean answered = probe.probe(node);
             // Stopping closes the clients under a running round: its answers say nothing about the nodes.
@@ -238,7 +238,7 @@ public class NodeHealth extends ContainerLifeCycle
 
     public List<MemcachedNode> liveNodes()
     {
-        return nodes.nodes().stream().filter(n -> isLive(n.id())).toList();
+        return nodes.reachable().stream().filter(n -> isLive(n.id())).toList();
     }
 
     @ManagedAttribute("Node ids currently live")
@@ -250,13 +250,13 @@ public class NodeHealth extends ContainerLifeCycle
     @ManagedAttribute("Node ids currently down")
     public String getDownNodes()
     {
-        return String.join(" ", nodes.nodes().stream().filter(n -> !isLive(n.id())).map(MemcachedNode::id).toList());
+        return String.join(" ", nodes.reachable().stream().filter(n -> !isLive(n.id())).map(MemcachedNode::id).toList());
     }
 
     @ManagedAttribute("Why each down node is down, as 'id: reason' (e.g. its SASL login was refused)")
     public String[] getDownReasons()
     {
-        return nodes.nodes().stream().filter(n -> !isLive(n.id()))
+        return nodes.reachable().stream().filter(n -> !isLive(n.id()))
             .map(n -> n.id() + ": " + downReasons.getOrDefault(n.id(), "not answered yet")).toArray(String[]::new);
     }
 

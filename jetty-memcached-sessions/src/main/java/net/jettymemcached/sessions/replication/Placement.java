@@ -38,10 +38,16 @@ public final class Placement
         return health.isLive(nodeId);
     }
 
-    /** @return the node holding the primary copy: the one the id names */
+    /** @return the node holding the primary copy: the one the id names (one without address if this Jetty has none) */
     public MemcachedNode primary(SessionId id)
     {
-        return nodes.node(id.nodeId());
+        return nodes.nodeOrUnknown(id.nodeId());
+    }
+
+    /** @return true if the id's node is one sessions are placed on (not retired, not removed) */
+    public boolean isPlaced(SessionId id)
+    {
+        return id.nodeId().isEmpty() || nodes.contains(id.nodeId());
     }
 
     /** @return the node the next write puts the backup on; none for a single node without id or when nothing else is live */
@@ -60,12 +66,13 @@ public final class Placement
     }
 
     /**
-     * @return where the session lives now: the id itself while its node is live (or when no other node is), else the
-     * same session on the next live node after its own
+     * @return where the session lives now: the id itself while its node is live and configured (or when no other
+     * node is), else the same session on the next live node after its own (for a retired or removed node: the first
+     * live configured one)
      */
     public SessionId liveHome(SessionId id)
     {
-        if (id.nodeId().isEmpty() || health.isLive(id.nodeId()))
+        if (staysHome(id))
             return id;
         return nextLiveAfter(id.nodeId()).map(node -> id.onNode(node.id())).orElse(id);
     }
@@ -76,7 +83,7 @@ public final class Placement
      */
     public SessionId liveHome(SessionId id, java.util.function.Predicate<MemcachedNode> answers)
     {
-        if (id.nodeId().isEmpty() || health.isLive(id.nodeId()))
+        if (staysHome(id))
             return id;
         for (MemcachedNode node : nodes.after(id.nodeId()))
         {
@@ -84,6 +91,11 @@ public final class Placement
                 return id.onNode(node.id());
         }
         return id;
+    }
+
+    private boolean staysHome(SessionId id)
+    {
+        return id.nodeId().isEmpty() || nodes.contains(id.nodeId()) && health.isLive(id.nodeId());
     }
 
     /** @return the node holding the session's lock: its primary node */

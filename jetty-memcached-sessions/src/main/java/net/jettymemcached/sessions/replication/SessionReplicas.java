@@ -365,7 +365,9 @@ public final class SessionReplicas
     {
         Item item = new Item(tombstone, version.flags());
         stats.tombstoned();
-        boolean primaryDone = setQuietly(placement.primary(id), primaryKey, ttl, item);
+        MemcachedNode primary = placement.primary(id);
+        // A node known only by its id (removed, retired without address) can never be written: nothing is kept for it.
+        boolean primaryDone = primary.hasAddress() && setQuietly(primary, primaryKey, ttl, item);
         for (MemcachedNode node : placement.nodes().after(id.nodeId()))
         {
             if (placement.isLive(node.id()))

@@ -121,7 +121,6 @@ class SessionIdFormatTest
         "a.b.c-n1",
         "n1",
         "-n1",
-        "abcdefghijklmnop_-_n1",
         "ABCDEFGHIJKLMNOPQRSTUVWX-n1.a.b.c",
         "abcdefghijklmnopqrstuvwxyz-n1-",
         "abcdefghijklmnopqrstuvwxyz--n1",
@@ -133,6 +132,21 @@ class SessionIdFormatTest
     void rejectsWholeMalformedIds(String id)
     {
         assertNull(format.parse(id), () -> "should reject '" + id + "'");
+    }
+
+    /** A retired node's sessions are looked for where their copies can be: its ids parse; unknown nodes' do not. */
+    @Test
+    void idsOfRetiredNodesParseAndUnknownNodesAreNamedForTheLog()
+    {
+        SessionIdFormat withRetired = new SessionIdFormat(NodeList.parse("n1:localhost:11211 n3:localhost:11213", "", "n2 n4:localhost:11214"));
+        assertEquals(new SessionId(RANDOM, "n2"), withRetired.parse(RANDOM + "-n2"));
+        assertEquals(new SessionId(RANDOM, "n4"), withRetired.parse(RANDOM + "-n4"));
+        assertNull(withRetired.parse(RANDOM + "-n5"));
+        assertEquals("n5", withRetired.unknownNodeOf(RANDOM + "-n5"));
+        assertNull(withRetired.unknownNodeOf(RANDOM + "-n2"), "retired: known");
+        assertNull(withRetired.unknownNodeOf(RANDOM + "-n5\r\n"), "not a node id");
+        assertNull(withRetired.unknownNodeOf("é" + "-n5"), "not an id");
+        assertNull(withRetired.unknownNodeOf(RANDOM + "-n5.w1"), "the cookie form is not a cluster id");
     }
 
     @Test

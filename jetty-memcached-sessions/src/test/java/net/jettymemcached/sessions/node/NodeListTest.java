@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import net.jettymemcached.sessions.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,13 +121,55 @@ class NodeListTest
         assertEquals(List.of("n1", "n2", "n3"), ids(list.after("n4")));
     }
 
-    /** NodeList.after's own code means "unknown id → empty list" ({@code index < 0}); it must not throw. */
+    /** A node that is not configured (removed, retired) may have had its backups on any configured node. */
     @Test
-    void afterUnknownIdIsEmpty()
+    void afterANodeThatIsNotConfiguredIsEveryConfiguredNodeInOrder()
     {
         NodeList list = NodeList.parse("n1:a:1 n2:b:2", "");
-        assertEquals(List.of(), list.after("n9"), "unknown id");
-        assertEquals(List.of(), list.after(""), "no node id");
+        assertEquals(List.of("n1", "n2"), ids(list.after("n9")), "unknown id");
+        assertEquals(List.of("n1", "n2"), ids(list.after("")), "no node id");
+        assertEquals(List.of(), NodeList.parse("a:1", "").after(""), "the single node without id has no backup");
+    }
+
+    @Test
+    void retiredNodesAreReachableWhenListedWithAnAddressButNeverPlaced()
+    {
+        NodeList list = NodeList.parse("n1:a:1 n3:c:3", "", "n2:b:2, n0");
+        assertEquals(List.of("n1", "n3"), ids(list.nodes()));
+        assertEquals(List.of("n1", "n3", "n2"), ids(list.reachable()), "n0 has no address");
+        assertTrue(list.isRetired("n2"));
+        assertTrue(list.isRetired("n0"));
+        assertFalse(list.contains("n2"), "no session is placed on a retired node");
+        assertEquals("b:2", list.node("n2").hostAndPort());
+        assertNull(list.node("n0"));
+        assertFalse(list.nodeOrUnknown("n0").hasAddress());
+        assertFalse(list.nodeOrUnknown("n7").hasAddress());
+        assertEquals(List.of("n1", "n3"), ids(list.after("n2")));
+        assertEquals(List.of("n3"), ids(list.after("n1")), "retired nodes hold no backups");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "n1               | node id 'n1' is also in jetty.session.memcached.nodes",
+        "n2 n2            | node id 'n2' is listed twice",
+        "n2:a:1           | address a:1 is listed twice",
+        "n2:b:2 n2        | node id 'n2' is listed twice",
+        "n-2              | bad node id 'n-2'",
+        "n2:b:x           | bad port 'x'",
+        "n2:b             | malformed node 'n2:b'",
+    })
+    void badRetiredNodesNameTheProperty(String retired, String message)
+    {
+        InvalidConfigurationException x = assertThrows(InvalidConfigurationException.class, () -> NodeList.parse("n1:a:1 n3:c:3", "", retired));
+        assertTrue(x.getMessage().startsWith("jetty.session.memcached.retiredNodes="), x.getMessage());
+        assertTrue(x.getMessage().contains(message), x.getMessage());
+    }
+
+    @Test
+    void retiredNodesNeedNodeIds()
+    {
+        InvalidConfigurationException x = assertThrows(InvalidConfigurationException.class, () -> NodeList.parse("a:1", "", "n2"));
+        assertTrue(x.getMessage().contains("retired nodes need nodes with ids"), x.getMessage());
     }
 
     @Test
